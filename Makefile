@@ -1,0 +1,83 @@
+# Tandem: `make shell` to talk to the bot, `make test` to run every test.
+SHELL := /bin/bash
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+RASA := $(BIN)/rasa
+SPACY_MODEL := build/spacy/en_tandem
+MODEL := models/tandem.tar.gz
+ACTION_PORT ?= 5055
+RASA_PORT ?= 5005
+
+export TANDEM_ACTION_URL ?= http://localhost:$(ACTION_PORT)/webhook
+export TANDEM_TRACKER_DB ?= $(CURDIR)/var/tandem.db
+export TF_CPP_MIN_LOG_LEVEL ?= 2
+export PYTHONPATH := $(CURDIR)
+
+TRAIN_INPUTS := config.yml $(wildcard domain/*.yml) $(shell find data -name '*.yml' 2>/dev/null) \
+	$(wildcard components/*.py) $(SPACY_MODEL)/meta.json
+
+.PHONY: install train shell serve actions test lint validate test-stories test-nlu pytest bench lock clean
+
+install: $(VENV)/.installed $(SPACY_MODEL)/meta.json
+
+$(VENV)/.installed: requirements.txt
+	test -x $(PY) || "$$(bash scripts/find_python.sh)" -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade "pip==24.0"
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+$(SPACY_MODEL)/meta.json: $(VENV)/.installed scripts/build_spacy_pipeline.py
+	$(PY) scripts/build_spacy_pipeline.py --output $(SPACY_MODEL)
+
+domain/concepts.yml: knowledge/article.yml scripts/build_concept_responses.py $(VENV)/.installed
+	$(PY) scripts/build_concept_responses.py
+
+# Retrains only when data, config, domain or the NLU components changed.
+$(MODEL): $(TRAIN_INPUTS) domain/concepts.yml | install
+	$(RASA) train --domain domain --data data --config config.yml --fixed-model-name tandem --out models
+	touch $@
+
+train: $(MODEL)
+
+var:
+	mkdir -p var
+
+actions: install
+	$(RASA) run actions --actions actions --port $(ACTION_PORT)
+
+shell: train var
+	@$(RASA) run actions --actions actions --port $(ACTION_PORT) >var/actions.log 2>&1 & \
+	  pid=$$!; trap "kill $$pid 2>/dev/null" EXIT; \
+	  $(PY) scripts/wait_for_port.py $(ACTION_PORT) 120 && \
+	  $(RASA) shell --model $(MODEL) --endpoints endpoints.yml
+
+serve: train var
+	bash scripts/serve.sh
+
+validate: install domain/concepts.yml
+	$(RASA) data validate --fail-on-warnings --domain domain --data data
+
+lint: install
+	$(BIN)/ruff check actions components scripts tests bench
+
+test-nlu: train
+	$(RASA) test nlu --model $(MODEL) --nlu tests/nlu --out results/nlu
+	$(PY) -m tests.nlu_gate results/nlu/intent_report.json
+
+test-stories: train
+	$(RASA) test core --model $(MODEL) --stories tests/stories --fail-on-prediction-errors --out results/core
+
+pytest: train
+	$(PY) -m pytest -q tests
+
+test: lint validate test-stories test-nlu pytest
+
+bench: train
+	$(PY) -m bench.quality --model $(MODEL)
+
+lock: install
+	$(PY) -m pip freeze --exclude-editable | grep -v "^pkg_resources" > requirements.txt
+
+clean:
+	rm -rf models build results var

@@ -1,0 +1,173 @@
+"""Rasa glue: read the tracker, call the pure logic, utter responses, set slots."""
+
+import logging
+from typing import Any, Dict, List, Optional, Sequence
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import ActionExecuted, EventType, SessionStarted, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions import analysis, knowledge, safety
+from actions.analysis import Finding
+
+logger = logging.getLogger(__name__)
+
+# Slot names are part of the public contract in shared/design.md.
+FINDINGS = "findings"
+PATTERN = "pattern"
+RISK = "risk_detected"
+CANDIDATES = "clarify_candidates"
+DIMENSION = "dimension"
+INPUT_ISSUE = "input_issue"
+
+
+def analysis_slots(findings: Sequence[Finding], at_risk: bool = False) -> List[EventType]:
+    """The slot events that describe one analysed (or screened) message."""
+    return [
+        SlotSet(FINDINGS, [f.key for f in findings]),
+        SlotSet(PATTERN, analysis.overall_pattern(findings)),
+        SlotSet(RISK, at_risk),
+        SlotSet(CANDIDATES, None),
+    ]
+
+
+def respond_to_crisis(dispatcher: CollectingDispatcher) -> List[EventType]:
+    """Safety reply with resources; never an explanation."""
+    dispatcher.utter_message(response="utter_crisis")
+    return analysis_slots([], at_risk=True)
+
+
+def explain(dispatcher: CollectingDispatcher, finding: Finding) -> None:
+    """Utter the pattern, the article's table cell, its explanation and the other pole."""
+    kb = knowledge.get()
+    dimension = kb.dimension(finding.dimension)
+    entry = dimension.pole(finding.pole)
+    other_pole = "interdependent" if finding.pole == "codependent" else "codependent"
+    dispatcher.utter_message(
+        response="utter_finding",
+        pole_phrase=kb.pole_phrases[finding.pole],
+        dimension_name=dimension.name,
+        table_cell=entry.table_cell,
+        attribution=kb.attribution,
+    )
+    dispatcher.utter_message(
+        response="utter_explanation", explanation=entry.explanation, section=entry.section
+    )
+    dispatcher.utter_message(
+        response=f"utter_contrast_{finding.pole}",
+        other_cell=dimension.pole(other_pole).table_cell,
+        advice=entry.advice,
+    )
+
+
+def latest_text(tracker: Tracker) -> str:
+    """The text of the person's latest message ('' when there is none)."""
+    return tracker.latest_message.get("text") or ""
+
+
+def screen_latest(tracker: Tracker) -> safety.ScreenResult:
+    """Run the crisis screen on the latest message and its NLU intent."""
+    intent = tracker.latest_message.get("intent") or {}
+    return safety.assess(latest_text(tracker), intent.get("name"),
+                         float(intent.get("confidence") or 0.0))
+
+
+def clarification_buttons(candidates: Sequence[Finding]) -> List[Dict[str, Any]]:
+    """Buttons naming the candidate dimensions in plain words."""
+    kb = knowledge.get()
+    buttons = [
+        {
+            "title": kb.dimension(c.dimension).label,
+            "payload": f'/choose_dimension{{"dimension":"{c.dimension}"}}',
+        }
+        for c in candidates
+    ]
+    buttons.append({"title": "None of these", "payload": "/deny"})
+    return buttons
+
+
+class ActionSessionStart(Action):
+    """Starts each session with a two-line introduction and the not-therapy note."""
+
+    def name(self) -> str:
+        return "action_session_start"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: Dict[str, Any]) -> List[EventType]:
+        dispatcher.utter_message(response="utter_intro")
+        return [SessionStarted(), ActionExecuted("action_listen")]
+
+
+class ActionResetAnalysisSlots(Action):
+    """Clears the per-message slots; Rasa runs it after every user message (custom mapping)."""
+
+    def name(self) -> str:
+        return "action_reset_analysis_slots"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: Dict[str, Any]) -> List[EventType]:
+        issue = next(tracker.get_latest_entity_values(INPUT_ISSUE), None)
+        return [
+            SlotSet(FINDINGS, []),
+            SlotSet(PATTERN, None),
+            SlotSet(RISK, False),
+            SlotSet(INPUT_ISSUE, issue),
+        ]
+
+
+class ActionAnalyzeSituation(Action):
+    """Screens for danger, then explains the pattern or asks which dimension fits."""
+
+    def name(self) -> str:
+        return "action_analyze_situation"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: Dict[str, Any]) -> List[EventType]:
+        if screen_latest(tracker).at_risk:
+            return respond_to_crisis(dispatcher)
+        decision = analysis.decide(tracker.latest_message.get("intent_ranking") or [])
+        if decision.findings:
+            for finding in decision.findings:
+                explain(dispatcher, finding)
+            return analysis_slots(decision.findings)
+        if decision.needs_clarification:
+            dispatcher.utter_message(response="utter_ask_clarify",
+                                     buttons=clarification_buttons(decision.candidates))
+            return analysis_slots([]) + [
+                SlotSet(CANDIDATES, [c.key for c in decision.candidates])
+            ]
+        dispatcher.utter_message(response="utter_fallback")
+        return analysis_slots([])
+
+
+class ActionResolveClarification(Action):
+    """Completes the analysis with the dimension the person picked."""
+
+    def name(self) -> str:
+        return "action_resolve_clarification"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: Dict[str, Any]) -> List[EventType]:
+        chosen: Optional[str] = tracker.get_slot(DIMENSION)
+        finding = analysis.resolve(tracker.get_slot(CANDIDATES) or [], chosen)
+        if finding is None:
+            dispatcher.utter_message(response="utter_clarify_without_context")
+            return analysis_slots([]) + [SlotSet(DIMENSION, None)]
+        explain(dispatcher, finding)
+        return analysis_slots([finding]) + [SlotSet(DIMENSION, None)]
+
+
+class ActionRespondToCrisis(Action):
+    """Safety first: resources before anything else."""
+
+    def name(self) -> str:
+        return "action_respond_to_crisis"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: Dict[str, Any]) -> List[EventType]:
+        result = screen_latest(tracker)
+        # A confident crisis intent whose danger words were all negated is not alarming.
+        if not result.at_risk and result.negated_only:
+            dispatcher.utter_message(response="utter_glad_you_are_safe")
+            return analysis_slots([])
+        return respond_to_crisis(dispatcher)

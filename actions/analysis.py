@@ -1,0 +1,143 @@
+"""Turns the NLU intent ranking into findings, or a clarifying question when unsure.
+
+Pure logic with no Rasa imports; thresholds are tuned by `bench/tune_threshold.py`.
+"""
+
+import re
+from dataclasses import dataclass, field
+from typing import Iterable, List, Mapping, Optional, Sequence, Tuple
+
+from actions.knowledge import DIMENSIONS, POLES
+
+SITUATION_INTENT = re.compile(
+    r"^situation_(?P<pole>interdependent|codependent)_(?P<dimension>[a-z_]+)$"
+)
+# Below this top confidence the bot asks instead of guessing.
+CONFIDENT = 0.55
+# A different dimension this close to the top one also makes the bot ask.
+MARGIN = 0.15
+# Candidates offered as buttons must have at least this confidence ...
+CANDIDATE_FLOOR = 0.05
+# ... and at most this many are offered.
+MAX_CANDIDATES = 3
+# With less than this on every situation class, the message is not a situation at all.
+MIN_SITUATION = 0.2
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One pattern in a message: a pole on a dimension, with its confidence."""
+
+    pole: str
+    dimension: str
+    confidence: float = 0.0
+
+    @property
+    def key(self) -> str:
+        """The public form used in the `findings` slot, e.g. "codependent:helping"."""
+        return f"{self.pole}:{self.dimension}"
+
+    @classmethod
+    def from_key(cls, key: str, confidence: float = 0.0) -> "Finding":
+        """Parse "pole:dimension"; raises ValueError on anything else."""
+        pole, _, dimension = key.partition(":")
+        if pole not in POLES or dimension not in DIMENSIONS:
+            raise ValueError(f"not a finding: {key!r}")
+        return cls(pole, dimension, confidence)
+
+
+@dataclass(frozen=True)
+class Decision:
+    """What to do with a message: report findings, ask, or neither."""
+
+    findings: Tuple[Finding, ...] = ()
+    candidates: Tuple[Finding, ...] = field(default=())
+
+    @property
+    def needs_clarification(self) -> bool:
+        """True when the bot should ask which candidate fits."""
+        return not self.findings and bool(self.candidates)
+
+
+def parse_intent(name: Optional[str]) -> Optional[Tuple[str, str]]:
+    """(pole, dimension) for a situation intent name, None for any other intent."""
+    match = SITUATION_INTENT.match(name or "")
+    if not match or match["dimension"] not in DIMENSIONS:
+        return None
+    return match["pole"], match["dimension"]
+
+
+def situation_ranking(ranking: Iterable[Mapping]) -> List[Finding]:
+    """The situation classes of an NLU intent ranking, most confident first."""
+    found = []
+    for entry in ranking:
+        parsed = parse_intent(entry.get("name"))
+        if parsed:
+            found.append(Finding(parsed[0], parsed[1], float(entry.get("confidence") or 0.0)))
+    return sorted(found, key=lambda f: f.confidence, reverse=True)
+
+
+def _best_per_dimension(ranked: Sequence[Finding]) -> List[Finding]:
+    seen = set()
+    best = []
+    for finding in ranked:
+        if finding.dimension not in seen:
+            seen.add(finding.dimension)
+            best.append(finding)
+    return best
+
+
+def decide(ranking: Iterable[Mapping], confident: float = CONFIDENT,
+           margin: float = MARGIN) -> Decision:
+    """Decide from an intent ranking.
+
+    Args:
+        ranking: Rasa's `intent_ranking` (dicts with `name` and `confidence`).
+        confident: minimum top confidence to answer without asking.
+        margin: a different dimension within this distance of the top makes it ask.
+
+    Returns:
+        A decision with one finding, or candidates to ask about, or neither.
+    """
+    per_dimension = _best_per_dimension(situation_ranking(ranking))
+    if not per_dimension or per_dimension[0].confidence < MIN_SITUATION:
+        return Decision()
+    top = per_dimension[0]
+    runner_up = per_dimension[1] if len(per_dimension) > 1 else None
+    close_call = runner_up is not None and top.confidence - runner_up.confidence < margin
+    if top.confidence >= confident and not close_call:
+        return Decision(findings=(top,))
+    candidates = [f for f in per_dimension[:MAX_CANDIDATES] if f.confidence >= CANDIDATE_FLOOR]
+    if len(candidates) < 2:
+        return Decision(findings=(top,))
+    return Decision(candidates=tuple(candidates))
+
+
+def resolve(candidate_keys: Sequence[str], chosen_dimension: Optional[str]) -> Optional[Finding]:
+    """The finding a person picked from the offered candidates.
+
+    A dimension that was not offered is still accepted, with the pole the top candidate had,
+    because the pole is usually clear even when the dimension is not.
+    """
+    if chosen_dimension not in DIMENSIONS:
+        return None
+    candidates = []
+    for key in candidate_keys or []:
+        try:
+            candidates.append(Finding.from_key(key))
+        except ValueError:
+            continue
+    for candidate in candidates:
+        if candidate.dimension == chosen_dimension:
+            return candidate
+    if candidates:
+        return Finding(candidates[0].pole, chosen_dimension)
+    return None
+
+
+def overall_pattern(findings: Sequence[Finding]) -> Optional[str]:
+    """"interdependent", "codependent" or "mixed" for the findings; None when empty."""
+    poles = {f.pole for f in findings}
+    if not poles:
+        return None
+    return poles.pop() if len(poles) == 1 else "mixed"

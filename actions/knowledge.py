@@ -1,0 +1,147 @@
+"""The article's content, loaded once from `knowledge/article.yml`."""
+
+import os
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Dict, Optional
+
+import yaml
+
+DIMENSIONS = (
+    "give_and_take",
+    "helping",
+    "identity",
+    "authenticity",
+    "feelings",
+    "self_worth",
+    "security",
+    "boundaries",
+    "honesty",
+)
+POLES = ("interdependent", "codependent")
+DEFAULT_PATH = Path(__file__).resolve().parent.parent / "knowledge" / "article.yml"
+
+
+class KnowledgeError(ValueError):
+    """The knowledge file is missing something Tandem needs."""
+
+
+@dataclass(frozen=True)
+class PoleEntry:
+    """One side of one row of the article's table."""
+
+    table_cell: str
+    explanation: str
+    section: str
+    # `growth` for the codependent pole, `affirmation` for the interdependent one.
+    advice: str
+
+
+@dataclass(frozen=True)
+class Dimension:
+    """One row of the article's table, with both poles."""
+
+    key: str
+    name: str
+    label: str
+    interdependent: PoleEntry
+    codependent: PoleEntry
+
+    def pole(self, pole: str) -> PoleEntry:
+        """The entry for `pole` ("interdependent" or "codependent")."""
+        if pole not in POLES:
+            raise KeyError(pole)
+        return self.interdependent if pole == "interdependent" else self.codependent
+
+
+@dataclass(frozen=True)
+class Concept:
+    """An answer to a question about the article's ideas."""
+
+    key: str
+    title: str
+    answer: str
+    section: str
+
+
+@dataclass(frozen=True)
+class Knowledge:
+    """Everything Tandem says about the article."""
+
+    attribution: str
+    pole_phrases: Dict[str, str]
+    dimensions: Dict[str, Dimension]
+    concepts: Dict[str, Concept]
+
+    def dimension(self, key: str) -> Dimension:
+        """The dimension with public key `key`."""
+        return self.dimensions[key]
+
+
+def _require(mapping: dict, key: str, where: str) -> str:
+    value = mapping.get(key) if isinstance(mapping, dict) else None
+    if not isinstance(value, str) or not value.strip():
+        raise KnowledgeError(f"{where}: '{key}' is missing or empty")
+    return value.strip()
+
+
+def _pole_entry(raw: dict, dimension: str, pole: str) -> PoleEntry:
+    where = f"dimensions.{dimension}.{pole}"
+    advice_key = "affirmation" if pole == "interdependent" else "growth"
+    return PoleEntry(
+        table_cell=_require(raw, "table_cell", where),
+        explanation=_require(raw, "explanation", where),
+        section=_require(raw, "section", where),
+        advice=_require(raw, advice_key, where),
+    )
+
+
+def parse(raw: dict) -> Knowledge:
+    """Validate the raw YAML structure and build the typed knowledge."""
+    source = raw.get("source") or {}
+    for field in ("author", "title", "publisher", "year"):
+        if not source.get(field):
+            raise KnowledgeError(f"source: '{field}' is missing")
+    dimensions: Dict[str, Dimension] = {}
+    raw_dimensions = raw.get("dimensions") or {}
+    if set(raw_dimensions) != set(DIMENSIONS):
+        raise KnowledgeError(f"dimensions must be exactly {DIMENSIONS}")
+    for key in DIMENSIONS:
+        entry = raw_dimensions[key]
+        dimensions[key] = Dimension(
+            key=key,
+            name=_require(entry, "name", f"dimensions.{key}"),
+            label=_require(entry, "label", f"dimensions.{key}"),
+            interdependent=_pole_entry(entry.get("interdependent"), key, "interdependent"),
+            codependent=_pole_entry(entry.get("codependent"), key, "codependent"),
+        )
+    concepts = {
+        key: Concept(
+            key=key,
+            title=_require(entry, "title", f"concepts.{key}"),
+            answer=_require(entry, "answer", f"concepts.{key}"),
+            section=_require(entry, "section", f"concepts.{key}"),
+        )
+        for key, entry in (raw.get("concepts") or {}).items()
+    }
+    poles = raw.get("poles") or {}
+    return Knowledge(
+        attribution=_require(source, "attribution", "source"),
+        pole_phrases={pole: _require(poles, pole, "poles") for pole in POLES},
+        dimensions=dimensions,
+        concepts=concepts,
+    )
+
+
+def load(path: Optional[Path] = None) -> Knowledge:
+    """Load and validate a knowledge file (default: $TANDEM_KNOWLEDGE or the project's)."""
+    path = path or Path(os.environ.get("TANDEM_KNOWLEDGE", DEFAULT_PATH))
+    with open(path, encoding="utf-8") as handle:
+        return parse(yaml.safe_load(handle))
+
+
+@lru_cache(maxsize=1)
+def get() -> Knowledge:
+    """The project's knowledge, loaded once per process."""
+    return load()

@@ -1,0 +1,1 @@
+"""Quality and runtime benchmarks; results are written to bench/results/."""

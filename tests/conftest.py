@@ -1,0 +1,69 @@
+"""Shared fixtures: a domain, a dispatcher and a tracker factory, as in rasa-demo."""
+
+from pathlib import Path
+from typing import Any, Callable, Dict, List, Optional
+
+import pytest
+import yaml
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def load_domain() -> Dict[str, Any]:
+    """The merged domain files as one dict (responses, slots, intents)."""
+    merged: Dict[str, Any] = {"responses": {}, "slots": {}, "intents": [], "actions": []}
+    for path in sorted((ROOT / "domain").glob("*.yml")):
+        part = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        merged["responses"].update(part.get("responses") or {})
+        merged["slots"].update(part.get("slots") or {})
+        merged["intents"].extend(part.get("intents") or [])
+        merged["actions"].extend(part.get("actions") or [])
+    return merged
+
+
+@pytest.fixture(scope="session")
+def domain() -> Dict[str, Any]:
+    """The project's domain."""
+    return load_domain()
+
+
+@pytest.fixture
+def dispatcher() -> CollectingDispatcher:
+    """A dispatcher that collects what an action utters."""
+    return CollectingDispatcher()
+
+
+def ranking(*pairs: Any) -> List[Dict[str, Any]]:
+    """An intent ranking from (name, confidence) pairs."""
+    return [{"name": name, "confidence": conf} for name, conf in pairs]
+
+
+@pytest.fixture
+def make_tracker() -> Callable[..., Tracker]:
+    """Builds a tracker whose latest message has the given text, intent and ranking."""
+
+    def _make(text: str = "", intent: Optional[str] = None, confidence: float = 1.0,
+              intent_ranking: Optional[List[Dict[str, Any]]] = None,
+              slots: Optional[Dict[str, Any]] = None,
+              entities: Optional[List[Dict[str, Any]]] = None) -> Tracker:
+        latest = {
+            "text": text,
+            "intent": {"name": intent, "confidence": confidence},
+            "intent_ranking": intent_ranking or ([{"name": intent, "confidence": confidence}]
+                                                 if intent else []),
+            "entities": entities or [],
+        }
+        return Tracker(
+            sender_id="test-user",
+            slots=slots or {},
+            latest_message=latest,
+            events=[],
+            paused=False,
+            followup_action=None,
+            active_loop={},
+            latest_action_name="action_listen",
+        )
+
+    return _make

@@ -1,0 +1,143 @@
+"""Every custom action, run with a real Tracker and a CollectingDispatcher."""
+
+import asyncio
+from typing import Any, Dict, List
+
+import pytest
+from rasa_sdk.events import SessionStarted
+
+from actions.actions import (
+    ActionAnalyzeSituation,
+    ActionResetAnalysisSlots,
+    ActionResolveClarification,
+    ActionRespondToCrisis,
+    ActionSessionStart,
+)
+from tests.conftest import ranking
+
+
+def run(action, dispatcher, tracker, domain) -> List[Dict[str, Any]]:
+    return asyncio.run(action.run(dispatcher, tracker, domain))
+
+
+def slots(events: List[Dict[str, Any]]) -> Dict[str, Any]:
+    return {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
+
+
+def responses(dispatcher) -> List[str]:
+    return [m.get("response") for m in dispatcher.messages]
+
+
+def test_session_start_introduces_tandem_first(dispatcher, make_tracker, domain) -> None:
+    events = run(ActionSessionStart(), dispatcher, make_tracker(), domain)
+    assert responses(dispatcher) == ["utter_intro"]
+    assert events[0] == SessionStarted()
+
+
+def test_reset_clears_analysis_and_reads_input_issue(dispatcher, make_tracker, domain) -> None:
+    tracker = make_tracker("\U0001F622\U0001F622", "out_of_scope",
+                           entities=[{"entity": "input_issue", "value": "no_words"}])
+    assert slots(run(ActionResetAnalysisSlots(), dispatcher, tracker, domain)) == {
+        "findings": [], "pattern": None, "risk_detected": False, "input_issue": "no_words"}
+    assert dispatcher.messages == []
+
+
+@pytest.mark.parametrize("intent,pole,dimension", [
+    ("situation_codependent_give_and_take", "codependent", "give_and_take"),
+    ("situation_interdependent_boundaries", "interdependent", "boundaries"),
+    ("situation_codependent_honesty", "codependent", "honesty"),
+])
+def test_confident_situation_is_explained(dispatcher, make_tracker, domain,
+                                          intent, pole, dimension) -> None:
+    tracker = make_tracker("some situation", intent, 0.93,
+                           ranking((intent, 0.93), ("greet", 0.07)))
+    events = run(ActionAnalyzeSituation(), dispatcher, tracker, domain)
+    assert slots(events) == {"findings": [f"{pole}:{dimension}"], "pattern": pole,
+                             "risk_detected": False, "clarify_candidates": None}
+    assert responses(dispatcher) == ["utter_finding", "utter_explanation",
+                                     f"utter_contrast_{pole}"]
+    finding = dispatcher.messages[0]
+    assert finding["table_cell"] and "Sharon Martin" in finding["attribution"]
+
+
+def test_unsure_situation_asks_with_buttons(dispatcher, make_tracker, domain) -> None:
+    tracker = make_tracker("he needs me", "situation_codependent_helping", 0.45, ranking(
+        ("situation_codependent_helping", 0.45), ("situation_codependent_self_worth", 0.40),
+        ("situation_codependent_give_and_take", 0.10)))
+    events = run(ActionAnalyzeSituation(), dispatcher, tracker, domain)
+    assert responses(dispatcher) == ["utter_ask_clarify"]
+    buttons = dispatcher.messages[0]["buttons"]
+    assert [b["payload"] for b in buttons] == [
+        '/choose_dimension{"dimension":"helping"}',
+        '/choose_dimension{"dimension":"self_worth"}',
+        '/choose_dimension{"dimension":"give_and_take"}',
+        "/deny",
+    ]
+    assert all(b["title"] for b in buttons)
+    state = slots(events)
+    assert state["findings"] == [] and state["pattern"] is None
+    assert state["clarify_candidates"] == ["codependent:helping", "codependent:self_worth",
+                                           "codependent:give_and_take"]
+
+
+def test_danger_in_a_situation_gets_safety_not_explanation(dispatcher, make_tracker,
+                                                           domain) -> None:
+    tracker = make_tracker("I do everything for him and he hit me last night",
+                           "situation_codependent_give_and_take", 0.9)
+    events = run(ActionAnalyzeSituation(), dispatcher, tracker, domain)
+    assert responses(dispatcher) == ["utter_crisis"]
+    assert slots(events)["risk_detected"] is True
+    assert slots(events)["findings"] == []
+
+
+def test_message_that_is_no_situation_gets_fallback(dispatcher, make_tracker, domain) -> None:
+    tracker = make_tracker("blorp", "nlu_fallback", 0.3, ranking(("greet", 0.25)))
+    events = run(ActionAnalyzeSituation(), dispatcher, tracker, domain)
+    assert responses(dispatcher) == ["utter_fallback"]
+    assert slots(events)["findings"] == []
+
+
+def test_picked_dimension_completes_analysis(dispatcher, make_tracker, domain) -> None:
+    tracker = make_tracker('/choose_dimension{"dimension":"self_worth"}', "choose_dimension",
+                           slots={"clarify_candidates": ["codependent:helping",
+                                                         "codependent:self_worth"],
+                                  "dimension": "self_worth"})
+    events = run(ActionResolveClarification(), dispatcher, tracker, domain)
+    assert slots(events) == {"findings": ["codependent:self_worth"], "pattern": "codependent",
+                             "risk_detected": False, "clarify_candidates": None,
+                             "dimension": None}
+    assert responses(dispatcher)[0] == "utter_finding"
+
+
+def test_picked_dimension_without_context_asks_for_the_situation(dispatcher, make_tracker,
+                                                                 domain) -> None:
+    tracker = make_tracker("boundaries", "choose_dimension", slots={"dimension": "boundaries"})
+    events = run(ActionResolveClarification(), dispatcher, tracker, domain)
+    assert responses(dispatcher) == ["utter_clarify_without_context"]
+    assert slots(events)["findings"] == []
+
+
+def test_crisis_action_gives_resources(dispatcher, make_tracker, domain) -> None:
+    tracker = make_tracker("i can't take it anymore", "crisis", 0.97)
+    events = run(ActionRespondToCrisis(), dispatcher, tracker, domain)
+    assert responses(dispatcher) == ["utter_crisis"]
+    assert slots(events)["risk_detected"] is True
+
+
+def test_crisis_action_stays_calm_on_clear_negation(dispatcher, make_tracker, domain) -> None:
+    tracker = make_tracker("I would never hurt myself", "crisis", 0.97)
+    events = run(ActionRespondToCrisis(), dispatcher, tracker, domain)
+    assert responses(dispatcher) == ["utter_glad_you_are_safe"]
+    assert slots(events)["risk_detected"] is False
+
+
+def test_crisis_response_lists_required_resources(domain) -> None:
+    text = domain["responses"]["utter_crisis"][0]["text"]
+    for resource in ("emergency", "988", "116 123", "1-800-799-7233", "findahelpline.com"):
+        assert resource in text
+
+
+def test_intro_says_not_therapy(domain) -> None:
+    text = domain["responses"]["utter_intro"][0]["text"]
+    assert "not a therapist" in text
+    assert len(text.splitlines()) == 2

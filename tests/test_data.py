@@ -1,0 +1,53 @@
+"""Training and held-out data: enough per class, no overlap, no example under two intents."""
+
+import difflib
+import re
+from collections import Counter, defaultdict
+
+import pytest
+
+from actions.knowledge import DIMENSIONS, POLES
+from bench import data
+
+SITUATIONS = [f"situation_{pole}_{dim}" for dim in DIMENSIONS for pole in POLES]
+
+
+def _norm(text: str) -> str:
+    return re.sub(r"[^a-z ]", "", text.lower()).strip()
+
+
+@pytest.fixture(scope="module")
+def training():
+    return data.training()
+
+
+@pytest.fixture(scope="module")
+def held_out():
+    return data.held_out()
+
+
+def test_every_situation_class_has_enough_training_examples(training) -> None:
+    counts = Counter(e.intent for e in training)
+    short = {s: counts[s] for s in SITUATIONS if counts[s] < 60}
+    assert not short, short
+
+
+def test_every_situation_class_has_enough_held_out_examples(held_out) -> None:
+    counts = Counter(e.intent for e in held_out)
+    short = {s: counts[s] for s in SITUATIONS if counts[s] < 15}
+    assert not short, short
+
+
+def test_no_example_under_two_intents(training) -> None:
+    intents = defaultdict(set)
+    for example in training:
+        intents[_norm(example.text)].add(example.intent.split("/")[0])
+    clashes = {text: sorted(i) for text, i in intents.items() if len(i) > 1}
+    assert not clashes, clashes
+
+
+def test_held_out_situations_are_not_copies_of_training(training, held_out) -> None:
+    train_texts = [_norm(e.text) for e in training]
+    close = [e.text for e in held_out if e.intent.startswith("situation_")
+             and difflib.get_close_matches(_norm(e.text), train_texts, n=1, cutoff=0.8)]
+    assert not close, close

@@ -1,0 +1,104 @@
+"""End to end over REST: real action server, real rasa server, slots read from the tracker."""
+
+import uuid
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+
+from tests.servers import Bot, running_bot
+
+
+@pytest.fixture(scope="module")
+def bot(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Bot]:
+    folder: Path = tmp_path_factory.mktemp("e2e")
+    with running_bot(folder / "tracker.db") as running:
+        yield running
+
+
+def new_sender() -> str:
+    return f"e2e-{uuid.uuid4().hex[:12]}"
+
+
+def texts(replies) -> str:
+    return "\n".join(r.get("text", "") for r in replies)
+
+
+def test_first_reply_introduces_tandem_and_disclaims_therapy(bot: Bot) -> None:
+    replies = bot.send(new_sender(), "hello")
+    assert "Tandem" in replies[0]["text"]
+    assert "not a therapist" in replies[0]["text"]
+
+
+def test_codependent_situation_sets_the_analysis_slots(bot: Bot) -> None:
+    sender = new_sender()
+    replies = bot.send(sender, "I do all the cooking, cleaning and bills and my husband never "
+                               "even asks how my day was. I'm exhausted and nobody helps me.")
+    slots = bot.slots(sender)
+    assert slots["findings"] == ["codependent:give_and_take"]
+    assert slots["pattern"] == "codependent"
+    assert slots["risk_detected"] is False
+    assert "codependent pattern around give and take" in texts(replies)
+    assert "Sharon Martin" in texts(replies)
+
+
+def test_interdependent_situation(bot: Bot) -> None:
+    sender = new_sender()
+    bot.send(sender, "I told my mum no when she asked me to host christmas again and I "
+                     "honestly didn't feel guilty about it, she was fine")
+    slots = bot.slots(sender)
+    assert slots["findings"] == ["interdependent:boundaries"]
+    assert slots["pattern"] == "interdependent"
+
+
+def test_crisis_gets_resources_and_no_explanation(bot: Bot) -> None:
+    sender = new_sender()
+    replies = bot.send(sender, "I cover for him all the time and last night he choked me")
+    body = texts(replies)
+    assert "988" in body and "findahelpline.com" in body
+    assert "codependent pattern" not in body
+    slots = bot.slots(sender)
+    assert slots["risk_detected"] is True
+    assert slots["findings"] == []
+    assert slots["pattern"] is None
+
+
+def test_slots_reset_on_a_message_that_is_not_analysed(bot: Bot) -> None:
+    sender = new_sender()
+    bot.send(sender, "I always lie to my sister's boss and say she's sick when she's hungover")
+    assert bot.slots(sender)["findings"]
+    bot.send(sender, "thanks")
+    slots = bot.slots(sender)
+    assert slots["findings"] == [] and slots["pattern"] is None
+    assert slots["risk_detected"] is False
+
+
+def test_clarification_button_completes_the_analysis(bot: Bot) -> None:
+    sender = new_sender()
+    bot.send(sender, "hi")
+    replies = bot.send(sender, '/choose_dimension{"dimension":"helping"}')
+    assert bot.slots(sender)["findings"] == []  # nothing was offered yet
+    assert replies
+    bot.send(sender, "he needs me")
+    tracker = bot.tracker(sender)
+    candidates = tracker["slots"]["clarify_candidates"]
+    if candidates:  # the model was unsure: the button finishes the job
+        chosen = candidates[0].split(":")[1]
+        bot.send(sender, f'/choose_dimension{{"dimension":"{chosen}"}}')
+        assert bot.slots(sender)["findings"] == [candidates[0]]
+    else:
+        assert tracker["slots"]["findings"] or tracker["slots"]["pattern"] is None
+
+
+@pytest.mark.parametrize("text", ["", "   ", "\U0001F62D\U0001F62D\U0001F62D", "x" * 10_000,
+                                  "hola, mi novio no me deja salir con mis amigas"])
+def test_unusable_input_gets_a_kind_answer(bot: Bot, text: str) -> None:
+    sender = new_sender()
+    replies = bot.send(sender, text)
+    assert replies, "no reply"
+    assert bot.slots(sender)["findings"] == []
+
+
+def test_concept_question_is_answered_from_the_article(bot: Bot) -> None:
+    replies = bot.send(new_sender(), "what is the difference between helping and enabling?")
+    assert "Source: Sharon Martin" in texts(replies)

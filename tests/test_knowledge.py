@@ -1,0 +1,108 @@
+"""The knowledge file is complete, attributed, and the only source of article text."""
+
+import copy
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from actions import knowledge
+from tests.conftest import ROOT, load_domain
+
+ARTICLE = Path(ROOT).parent / "shared" / "article" / "dependency-vs-codependency.txt"
+CONCEPT_KEYS = {
+    "what_is_interdependency", "what_is_codependency", "difference", "is_depending_normal",
+    "need_to_be_needed", "helping_vs_enabling", "causes", "who_can_be_codependent",
+    "growth_and_healing", "dimensions",
+}
+
+
+@pytest.fixture(scope="module")
+def kb() -> knowledge.Knowledge:
+    return knowledge.load()
+
+
+def test_every_dimension_and_pole_is_complete(kb: knowledge.Knowledge) -> None:
+    assert tuple(kb.dimensions) == knowledge.DIMENSIONS
+    for dimension in kb.dimensions.values():
+        assert dimension.name and dimension.label
+        for pole in knowledge.POLES:
+            entry = dimension.pole(pole)
+            assert entry.table_cell and entry.explanation and entry.section and entry.advice
+
+
+def test_table_cells_are_quoted_from_the_article(kb: knowledge.Knowledge) -> None:
+    if not ARTICLE.exists():
+        pytest.skip("shared/article is not beside this checkout")
+    article = re.sub(r"\s+", " ", ARTICLE.read_text(encoding="utf-8"))
+    for curly, straight in (("\u201c", '"'), ("\u201d", '"'), ("\u2019", "'")):
+        article = article.replace(curly, straight)
+    for dimension in kb.dimensions.values():
+        for pole in knowledge.POLES:
+            cell = dimension.pole(pole).table_cell
+            # Five cells lost their last word in the plain-text copy (see shared/design.md).
+            assert cell in article or cell.rsplit(" ", 1)[0] in article, cell
+
+
+def test_sections_name_real_article_headings(kb: knowledge.Knowledge) -> None:
+    headings = {"What is interdependency?", "What is codependency and what makes it unhealthy?",
+                "A need to be needed", "Helping vs. enabling", "Interdependency encourages growth",
+                "Interdependency vs. codependency (table)", "Interdependency vs. codependency",
+                "Article footnote"}
+    sections = [entry.section for d in kb.dimensions.values()
+                for entry in (d.interdependent, d.codependent)]
+    sections += [c.section for c in kb.concepts.values()]
+    for section in sections:
+        for part in section.split("; "):
+            assert part in headings, part
+
+
+def test_concepts_cover_design_topics(kb: knowledge.Knowledge) -> None:
+    assert set(kb.concepts) == CONCEPT_KEYS
+
+
+def test_attribution_names_author_title_publisher(kb: knowledge.Knowledge) -> None:
+    for part in ("Sharon Martin", "The Difference between Dependency and Codependency",
+                 "Psych Central", "2018"):
+        assert part in kb.attribution
+
+
+def test_missing_field_is_rejected() -> None:
+    raw = yaml.safe_load(knowledge.DEFAULT_PATH.read_text(encoding="utf-8"))
+    broken = copy.deepcopy(raw)
+    del broken["dimensions"]["honesty"]["codependent"]["table_cell"]
+    with pytest.raises(knowledge.KnowledgeError):
+        knowledge.parse(broken)
+    broken = copy.deepcopy(raw)
+    del broken["dimensions"]["identity"]
+    with pytest.raises(knowledge.KnowledgeError):
+        knowledge.parse(broken)
+
+
+def test_concept_responses_are_generated_from_knowledge() -> None:
+    result = subprocess.run([sys.executable, "scripts/build_concept_responses.py", "--check"],
+                            cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout
+    responses = load_domain()["responses"]
+    kb = knowledge.load()
+    for key, concept in kb.concepts.items():
+        assert concept.answer in responses[f"utter_concept/{key}"][0]["text"]
+
+
+def test_no_user_facing_text_in_python() -> None:
+    """Replies come from the domain or the knowledge file: actions only name responses."""
+    source = (ROOT / "actions" / "actions.py").read_text(encoding="utf-8")
+    assert "utter_message(text=" not in source
+    assert not re.search(r"utter_message\(\s*f?[\"']", source)
+
+
+def test_every_response_the_actions_use_exists() -> None:
+    responses = load_domain()["responses"]
+    source = (ROOT / "actions" / "actions.py").read_text(encoding="utf-8")
+    used = set(re.findall(r'response="(utter_[a-z_]+)"', source))
+    used |= {f"utter_contrast_{pole}" for pole in knowledge.POLES}
+    assert used, "no responses found"
+    assert used <= set(responses), used - set(responses)
