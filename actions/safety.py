@@ -39,7 +39,7 @@ _SELF_HARM_INHERENT = [
 _VIOLENCE = [
     r"\b(?:hit|hits|hitting|beat|beats|beating|punch\w*|kick(?:s|ed|ing)?|slap\w*|chok\w*"
     r"|strangl\w*) "
-    r"(?:me|her|him|them|us|my)\b",
+    r"(?:me|her|him|them|us|my)\b(?! (?:that|how|what|when i realised|like a))",
     r"\b(?:pushed|shoved|threw|throws|dragged) (?:me|her|him)\b",
     r"\bthreat\w* to (?:kill|hurt|harm|beat|take the kids)\b",
     r"\b(?:will|would|'ll|gonna|going to) (?:kill|hurt|beat) (?:me|us|her|him|the kids|my)\b",
@@ -47,10 +47,21 @@ _VIOLENCE = [
     r"\b(?:gun|knife|weapon)\b",
     r"\bafraid (?:for my life|he'll hurt|she'll hurt|of what he'll do|of what she'll do)\b",
     r"\bscared (?:he|she|they)(?:'ll| will| is going to| might) (?:hurt|kill)\b",
-    r"\b(?:bruises|black eye|broke my)\b",
+    r"\b(?:bruises|black eye)\b",
+    r"\b(?:he|she|they) broke my\b",
     r"\bdomestic (?:violence|abuse)\b",
     r"\bphysically abus\w*",
     r"\blocks? me (?:in|up)\b",
+    r"\bgrab(?:s|bed|bing)? (?:me|her|him|my)\b",
+    r"\bby the (?:throat|neck|hair)\b",
+    r"\bthreat(?:en|ens|ened|ening)? (?:me|us|her|him|my)\b",
+    r"\bthreat\w* to take (?:our|my|the) (?:son|daughter|kids?|children|baby)\b",
+    r"\b(?:scared|afraid|terrified|frightened) of (?:him|her|them|my (?:husband|wife|partner|"
+    r"boyfriend|girlfriend|bf|gf|dad|father|mum|mom|mother|ex|stepdad|brother))\b",
+    r"\bviolen(?:t|ce)\b",
+    r"\bsmash(?:es|ed|ing)? (?:things|stuff|the|my|plates)\b",
+    r"\bbruis\w*",
+    r"\babus(?:ed|es|ing|ive) (?:me|her|him|us|them|my)\b",
 ]
 _SEXUAL = [
     r"\brap(?:e|ed|es|ing|ist)\b",
@@ -59,10 +70,15 @@ _SEXUAL = [
     r"\bforc\w* me to (?:have sex|sleep with|do sexual)",
     r"\bmade me (?:have sex|do sexual)",
     r"\btouch\w* (?:me|her|him) (?:without|against|when i said no)",
+    r"\btouch(?:es|ed|ing)? me\b",
+    r"\bpressur\w* (?:me|her|him) into (?:sex|sexual|sleeping)",
+    r"\bsexual stuff\b",
+    r"\bsend (?:nudes|naked)\b",
 ]
 _CHILD = [
     r"\b(?:hit|hits|hitting|beat|beats|beating|hurt|hurts|hurting|abus\w*|touch\w*|shak\w*) "
-    r"(?:the|my|our|his|her) (?:kids?|child(?:ren)?|son|daughter|baby|toddler|stepson|stepdaughter)\b",
+    r"(?:the|my|our|his|her) "
+    r"(?:kids?|child(?:ren)?|son|daughter|baby|toddler|stepson|stepdaughter)\b",
     r"\bchild abuse\b",
     r"\b(?:kids?|child(?:ren)?|baby|son|daughter) (?:is|are) (?:in danger|scared of (?:him|her))\b",
     r"\bleft (?:the|my|our) (?:kids?|baby|toddler) alone\b",

@@ -95,8 +95,11 @@ class TandemIntentClassifier(GraphComponent, IntentClassifier):
         except (ValueError, FileNotFoundError):
             logger.warning("No trained TandemIntentClassifier found; predicting nothing.")
             return cls(config, model_storage, resource)
-        return cls(config, model_storage, resource, saved["features"], saved["tfidf"],
-                   saved["minilm"])
+        classifier = cls(config, model_storage, resource, saved["features"], saved["tfidf"],
+                         saved["minilm"])
+        if classifier._minilm_model is not None:
+            classifier._encode([""])  # load the encoder now, not on the first message
+        return classifier
 
     def predict_proba(self, texts: List[str]) -> np.ndarray:
         """Class probabilities (columns in `classes` order) for each text."""

@@ -52,10 +52,11 @@ def input_issue(text: Optional[str], max_chars: int) -> Optional[str]:
     letters = "".join(words)
     if sum(1 for ch in letters if ord(ch) > 0x24F) > len(letters) / 2:
         return "not_english"  # mostly a non-Latin script
-    lowered = [w.lower() for w in words]
-    foreign = sum(1 for w in lowered if w in _FOREIGN)
-    english = sum(1 for w in lowered if w in ENGLISH)
-    if foreign >= 2 and foreign > english:
+    lowered = {w.lower() for w in words}
+    foreign = len(lowered & _FOREIGN)
+    english = len(lowered & ENGLISH)
+    # Distinct function words, so slang like "im fine if shes fine" stays English.
+    if foreign >= 3 and foreign > english:
         return "not_english"
     return None
 
@@ -97,6 +98,7 @@ class MessageScreen(GraphComponent):
             self._set_intent(message, CRISIS)
             return
         if intent.get(INTENT_NAME_KEY) == CRISIS:
+            # Too unsure, or its danger words were all negated ("I would never hurt myself").
             self._demote_crisis(message)
         issue = input_issue(text, self._max_chars)
         if issue:
@@ -113,7 +115,7 @@ class MessageScreen(GraphComponent):
 
     @staticmethod
     def _demote_crisis(message: Message) -> None:
-        """A crisis guess whose danger words were all negated falls back to the next intent."""
+        """A crisis guess the screen did not confirm falls back to the next intent."""
         ranking = [r for r in message.get(INTENT_RANKING_KEY) or []
                    if r.get(INTENT_NAME_KEY) != CRISIS]
         if ranking:

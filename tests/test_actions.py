@@ -61,8 +61,8 @@ def test_confident_situation_is_explained(dispatcher, make_tracker, domain,
 
 
 def test_unsure_situation_asks_with_buttons(dispatcher, make_tracker, domain) -> None:
-    tracker = make_tracker("he needs me", "situation_codependent_helping", 0.45, ranking(
-        ("situation_codependent_helping", 0.45), ("situation_codependent_self_worth", 0.40),
+    tracker = make_tracker("he needs me", "situation_codependent_helping", 0.42, ranking(
+        ("situation_codependent_helping", 0.42), ("situation_codependent_self_worth", 0.40),
         ("situation_codependent_give_and_take", 0.10)))
     events = run(ActionAnalyzeSituation(), dispatcher, tracker, domain)
     assert responses(dispatcher) == ["utter_ask_clarify"]

@@ -20,7 +20,7 @@ def test_confident_single_situation_gives_one_finding() -> None:
 def test_two_close_dimensions_ask_for_clarification() -> None:
     decision = analysis.decide(ranking(
         ("situation_codependent_helping", 0.46),
-        ("situation_codependent_give_and_take", 0.41),
+        ("situation_codependent_give_and_take", 0.43),
         ("situation_codependent_boundaries", 0.08),
     ))
     assert decision.needs_clarification
@@ -38,7 +38,7 @@ def test_same_dimension_both_poles_is_not_a_close_call() -> None:
 
 def test_low_confidence_asks() -> None:
     decision = analysis.decide(ranking(
-        ("situation_codependent_security", 0.40),
+        ("situation_codependent_security", 0.30),
         ("situation_codependent_self_worth", 0.10),
         ("greet", 0.50),
     ))

@@ -73,25 +73,41 @@ def test_slots_reset_on_a_message_that_is_not_analysed(bot: Bot) -> None:
     assert slots["risk_detected"] is False
 
 
-def test_clarification_button_completes_the_analysis(bot: Bot) -> None:
+def test_vague_message_gets_a_clarifying_question_and_the_button_resolves_it(bot: Bot) -> None:
     sender = new_sender()
-    bot.send(sender, "hi")
-    replies = bot.send(sender, '/choose_dimension{"dimension":"helping"}')
-    assert bot.slots(sender)["findings"] == []  # nothing was offered yet
-    assert replies
+    replies = bot.send(sender, "he needs me")
+    buttons = [b for r in replies for b in r.get("buttons", [])]
+    assert len(buttons) >= 3  # two or three dimensions plus "None of these"
+    slots = bot.slots(sender)
+    assert slots["findings"] == [] and slots["pattern"] is None
+    candidates = slots["clarify_candidates"]
+    assert 2 <= len(candidates) <= 3
+    chosen = buttons[1]["payload"]
+    replies = bot.send(sender, chosen)
+    dimension = chosen.split('"dimension":"')[1].split('"')[0]
+    findings = bot.slots(sender)["findings"]
+    assert len(findings) == 1 and findings[0].endswith(f":{dimension}")
+    assert "This sounds like" in texts(replies)
+
+
+def test_typed_dimension_name_also_resolves_the_question(bot: Bot) -> None:
+    sender = new_sender()
     bot.send(sender, "he needs me")
-    tracker = bot.tracker(sender)
-    candidates = tracker["slots"]["clarify_candidates"]
-    if candidates:  # the model was unsure: the button finishes the job
-        chosen = candidates[0].split(":")[1]
-        bot.send(sender, f'/choose_dimension{{"dimension":"{chosen}"}}')
-        assert bot.slots(sender)["findings"] == [candidates[0]]
-    else:
-        assert tracker["slots"]["findings"] or tracker["slots"]["pattern"] is None
+    assert bot.slots(sender)["clarify_candidates"]
+    bot.send(sender, "saying no")
+    assert bot.slots(sender)["findings"][0].endswith(":boundaries")
+
+
+def test_choosing_a_dimension_with_nothing_to_clarify_asks_for_the_situation(bot: Bot) -> None:
+    sender = new_sender()
+    replies = bot.send(sender, '/choose_dimension{"dimension":"helping"}')
+    assert "what's happening" in texts(replies)
+    assert bot.slots(sender)["findings"] == []
 
 
 @pytest.mark.parametrize("text", ["", "   ", "\U0001F62D\U0001F62D\U0001F62D", "x" * 10_000,
-                                  "hola, mi novio no me deja salir con mis amigas"])
+                                  "hola, mi novio no me deja salir con mis amigas"],
+                         ids=["empty", "whitespace", "emoji", "10k-chars", "spanish"])
 def test_unusable_input_gets_a_kind_answer(bot: Bot, text: str) -> None:
     sender = new_sender()
     replies = bot.send(sender, text)

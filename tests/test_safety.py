@@ -22,6 +22,10 @@ from actions import safety
     ("I don't think my daughter is safe with him", "child_at_risk"),
     ("I\u2019m going to end my life", "self_harm"),
     ("the kids aren't safe at home", "child_at_risk"),
+    ("he grabbed my arm so hard it left marks", "violence"),
+    ("she keeps threatening me when I want to leave", "violence"),
+    ("I'm scared of my husband", "violence"),
+    ("my stepdad touches me when mum isn't home", "sexual_abuse"),
 ])
 def test_danger_is_flagged(text: str, category: str) -> None:
     result = safety.screen(text)
@@ -37,6 +41,8 @@ def test_danger_is_flagged(text: str, category: str) -> None:
     "I always cover for my brother when he misses work",
     "we split the chores and it works",
     "my daughter is safe with him, he's a gentle dad",
+    "and it hit me that i dont really have a life that isnt him",
+    "when I broke my wrist last year she did all my orders",
     "",
 ])
 def test_clear_negations_and_ordinary_messages_do_not_alarm(text: str) -> None:
