@@ -14,7 +14,8 @@ from components.message_screen import input_issue
     ("mi novio no me deja salir con mis amigas y siempre revisa mi telefono", "not_english"),
     ("mon copain ne veut pas que je sorte avec mes amies", "not_english"),
     ("mein Freund will nicht, dass ich mit meinen Freundinnen ausgehe", "not_english"),
-    ("\u79c1\u306e\u5f7c\u6c0f\u306f\u3044\u3064\u3082\u79c1\u306e\u643a\u5e2f\u3092\u898b\u308b", "not_english"),
+    ("\u79c1\u306e\u5f7c\u6c0f\u306f\u3044\u3064\u3082"
+     "\u79c1\u306e\u643a\u5e2f\u3092\u898b\u308b", "not_english"),
 ])
 def test_unusable_input_is_named(text: str, issue: str) -> None:
     assert input_issue(text, max_chars=3000) == issue
