@@ -63,7 +63,7 @@ lint: install
 	$(BIN)/ruff check actions components scripts tests bench
 
 test-nlu: train
-	$(RASA) test nlu --model $(MODEL) --nlu tests/nlu --out results/nlu
+	$(RASA) test nlu --model $(MODEL) --nlu tests/nlu --domain domain --out results/nlu
 	$(PY) -m tests.nlu_gate results/nlu/intent_report.json
 
 test-stories: train

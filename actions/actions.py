@@ -7,7 +7,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActionExecuted, EventType, SessionStarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import analysis, knowledge, safety
+from actions import analysis, knowledge, safety, sentences
 from actions.analysis import Finding
 
 logger = logging.getLogger(__name__)
@@ -66,10 +66,11 @@ def latest_text(tracker: Tracker) -> str:
 
 
 def screen_latest(tracker: Tracker) -> safety.ScreenResult:
-    """Run the crisis screen on the latest message and its NLU intent."""
+    """Run the crisis screen, sentence by sentence, on the latest message and its intent."""
     intent = tracker.latest_message.get("intent") or {}
-    return safety.assess(latest_text(tracker), intent.get("name"),
-                         float(intent.get("confidence") or 0.0))
+    text = latest_text(tracker)
+    return safety.assess(text, intent.get("name"), float(intent.get("confidence") or 0.0),
+                         sentences=sentences.split(text))
 
 
 def clarification_buttons(candidates: Sequence[Finding]) -> List[Dict[str, Any]]:
@@ -123,9 +124,18 @@ class ActionAnalyzeSituation(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[str, Any]) -> List[EventType]:
-        if screen_latest(tracker).at_risk:
+        screened = screen_latest(tracker)
+        if screened.at_risk:
             return respond_to_crisis(dispatcher)
-        decision = analysis.decide(tracker.latest_message.get("intent_ranking") or [])
+        text = latest_text(tracker)
+        decision = analysis.decide(tracker.latest_message.get("intent_ranking") or [],
+                                   words=sentences.word_count(text))
+        if decision.too_short:
+            dispatcher.utter_message(response="utter_ask_for_more")
+            return analysis_slots([])
+        if screened.negated_only and not decision.findings:
+            dispatcher.utter_message(response="utter_glad_you_are_safe")
+            return analysis_slots([])
         if decision.findings:
             for finding in decision.findings:
                 explain(dispatcher, finding)

@@ -24,6 +24,8 @@ CANDIDATE_FLOOR = 0.05
 MAX_CANDIDATES = 3
 # With less than this on every situation class, the message is not a situation at all.
 MIN_SITUATION = 0.1
+# A situation needs a few words: "lol" or "my boyfriend" is not one yet.
+MIN_WORDS = 3
 
 
 @dataclass(frozen=True)
@@ -54,6 +56,7 @@ class Decision:
 
     findings: Tuple[Finding, ...] = ()
     candidates: Tuple[Finding, ...] = field(default=())
+    too_short: bool = False
 
     @property
     def needs_clarification(self) -> bool:
@@ -90,17 +93,20 @@ def _best_per_dimension(ranked: Sequence[Finding]) -> List[Finding]:
 
 
 def decide(ranking: Iterable[Mapping], confident: float = CONFIDENT,
-           margin: float = MARGIN) -> Decision:
+           margin: float = MARGIN, words: Optional[int] = None) -> Decision:
     """Decide from an intent ranking.
 
     Args:
         ranking: Rasa's `intent_ranking` (dicts with `name` and `confidence`).
         confident: minimum top confidence to answer without asking.
         margin: a different dimension within this distance of the top makes it ask.
+        words: the message's word count, when known; too few words is no situation yet.
 
     Returns:
         A decision with one finding, or candidates to ask about, or neither.
     """
+    if words is not None and words < MIN_WORDS:
+        return Decision(too_short=True)
     per_dimension = _best_per_dimension(situation_ranking(ranking))
     if not per_dimension or per_dimension[0].confidence < MIN_SITUATION:
         return Decision()

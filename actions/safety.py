@@ -7,7 +7,7 @@ alarm; phrases whose meaning is itself negative ("I don't want to live") always 
 
 import re
 from dataclasses import dataclass
-from typing import List, Optional, Pattern, Tuple
+from typing import List, Optional, Pattern, Sequence, Tuple
 
 # Each category lists regular expressions matched against lower-cased text with
 # curly apostrophes straightened. Recall matters more than precision here.
@@ -164,14 +164,24 @@ def screen(text: Optional[str]) -> ScreenResult:
                         negated_only=saw_negated and not found)
 
 
+def screen_sentences(sentences: Sequence[str]) -> ScreenResult:
+    """Screen each sentence on its own, so a negation never reaches into the next one."""
+    results = [screen(sentence) for sentence in sentences]
+    categories = tuple(dict.fromkeys(c for r in results for c in r.categories))
+    return ScreenResult(at_risk=bool(categories), categories=categories,
+                        negated_only=not categories and any(r.negated_only for r in results))
+
+
 def assess(text: Optional[str], intent: Optional[str], confidence: float,
-           intent_threshold: float = 0.5) -> ScreenResult:
+           intent_threshold: float = 0.5,
+           sentences: Optional[Sequence[str]] = None) -> ScreenResult:
     """Combine the NLU crisis intent with the lexicon screen.
 
-    The lexicon alone can raise the alarm. The crisis intent raises it too when it is
-    confident, unless the only danger words in the message were clearly negated.
+    The lexicon alone can raise the alarm (per sentence when `sentences` are given). The
+    crisis intent raises it too when it is confident, unless the only danger words in the
+    message were clearly negated.
     """
-    result = screen(text)
+    result = screen_sentences(sentences) if sentences else screen(text)
     if result.at_risk:
         return result
     if intent == "crisis" and confidence >= intent_threshold and not result.negated_only:

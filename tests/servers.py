@@ -51,8 +51,12 @@ def _stop(process: subprocess.Popen) -> None:
 class Bot:
     """A running Tandem: REST webhook and the HTTP API, with helpers for tests."""
 
-    def __init__(self, rasa_url: str) -> None:
+    def __init__(self, rasa_url: str, rasa_pid: int, actions_pid: int,
+                 startup_seconds: float) -> None:
         self.url = rasa_url
+        self.rasa_pid = rasa_pid
+        self.actions_pid = actions_pid
+        self.startup_seconds = startup_seconds
 
     def send(self, sender: str, text: str) -> List[Dict]:
         """Send one message over REST; returns the bot's replies."""
@@ -89,13 +93,15 @@ def running_bot(db_path: Path, env_extra: Optional[Dict[str, str]] = None) -> It
     rasa = None
     try:
         _wait_http(f"http://127.0.0.1:{action_port}/health", 120, actions)
+        started = time.monotonic()
         rasa = subprocess.Popen(
             [RASA, "run", "--enable-api", "--auth-token", TOKEN, "--model", str(MODEL),
              "--endpoints", "endpoints.yml", "--credentials", "credentials.yml",
              "--interface", "127.0.0.1", "--port", str(rasa_port)],
             cwd=ROOT, env=env, stdout=open(logs / "rasa.log", "w"), stderr=subprocess.STDOUT)
         _wait_http(f"http://127.0.0.1:{rasa_port}/status?token={TOKEN}", 300, rasa)
-        yield Bot(f"http://127.0.0.1:{rasa_port}")
+        yield Bot(f"http://127.0.0.1:{rasa_port}", rasa.pid, actions.pid,
+                  time.monotonic() - started)
     finally:
         if rasa is not None:
             _stop(rasa)

@@ -49,7 +49,7 @@ def test_reset_clears_analysis_and_reads_input_issue(dispatcher, make_tracker, d
 ])
 def test_confident_situation_is_explained(dispatcher, make_tracker, domain,
                                           intent, pole, dimension) -> None:
-    tracker = make_tracker("some situation", intent, 0.93,
+    tracker = make_tracker("a few words about my family", intent, 0.93,
                            ranking((intent, 0.93), ("greet", 0.07)))
     events = run(ActionAnalyzeSituation(), dispatcher, tracker, domain)
     assert slots(events) == {"findings": [f"{pole}:{dimension}"], "pattern": pole,
@@ -61,7 +61,7 @@ def test_confident_situation_is_explained(dispatcher, make_tracker, domain,
 
 
 def test_unsure_situation_asks_with_buttons(dispatcher, make_tracker, domain) -> None:
-    tracker = make_tracker("he needs me", "situation_codependent_helping", 0.42, ranking(
+    tracker = make_tracker("he really needs me", "situation_codependent_helping", 0.42, ranking(
         ("situation_codependent_helping", 0.42), ("situation_codependent_self_worth", 0.40),
         ("situation_codependent_give_and_take", 0.10)))
     events = run(ActionAnalyzeSituation(), dispatcher, tracker, domain)
@@ -91,7 +91,8 @@ def test_danger_in_a_situation_gets_safety_not_explanation(dispatcher, make_trac
 
 
 def test_message_that_is_no_situation_gets_fallback(dispatcher, make_tracker, domain) -> None:
-    tracker = make_tracker("blorp", "nlu_fallback", 0.3, ranking(("greet", 0.25)))
+    tracker = make_tracker("blorp blorp blorp blorp", "nlu_fallback", 0.3,
+                           ranking(("greet", 0.25)))
     events = run(ActionAnalyzeSituation(), dispatcher, tracker, domain)
     assert responses(dispatcher) == ["utter_fallback"]
     assert slots(events)["findings"] == []
@@ -141,3 +142,30 @@ def test_intro_says_not_therapy(domain) -> None:
     text = domain["responses"]["utter_intro"][0]["text"]
     assert "not a therapist" in text
     assert len(text.splitlines()) == 2
+
+
+@pytest.mark.parametrize("text", ["lol", "my boyfriend", "hmm ok"])
+def test_too_few_words_asks_for_more(dispatcher, make_tracker, domain, text) -> None:
+    tracker = make_tracker(text, "situation_codependent_authenticity", 0.51, ranking(
+        ("situation_codependent_authenticity", 0.51), ("greet", 0.2)))
+    events = run(ActionAnalyzeSituation(), dispatcher, tracker, domain)
+    assert responses(dispatcher) == ["utter_ask_for_more"]
+    assert slots(events)["findings"] == []
+
+
+def test_negated_danger_with_no_clear_situation_is_calm(dispatcher, make_tracker,
+                                                        domain) -> None:
+    tracker = make_tracker("I would never hurt myself", "situation_codependent_boundaries",
+                           0.21, ranking(("situation_codependent_boundaries", 0.21),
+                                         ("situation_codependent_honesty", 0.06)))
+    events = run(ActionAnalyzeSituation(), dispatcher, tracker, domain)
+    assert responses(dispatcher) == ["utter_glad_you_are_safe"]
+    assert slots(events)["risk_detected"] is False
+
+
+def test_danger_in_a_later_sentence_is_not_hidden_by_an_earlier_negation(
+        dispatcher, make_tracker, domain) -> None:
+    tracker = make_tracker("He never hits me. But last week he choked me.",
+                           "situation_codependent_security", 0.8)
+    run(ActionAnalyzeSituation(), dispatcher, tracker, domain)
+    assert responses(dispatcher) == ["utter_crisis"]
