@@ -22,6 +22,8 @@ MARGIN = 0.05
 CANDIDATE_FLOOR = 0.05
 # ... and at most this many are offered.
 MAX_CANDIDATES = 3
+# When a candidate's two poles are this close, the message's overall pole decides.
+POLE_TIE = 0.1
 # With less than this on every situation class, the message is not a situation at all.
 MIN_SITUATION = 0.1
 # A situation needs a few words: "lol" or "my boyfriend" is not one yet.
@@ -92,6 +94,21 @@ def _best_per_dimension(ranked: Sequence[Finding]) -> List[Finding]:
     return best
 
 
+def _settle_poles(ranked: Sequence[Finding], candidates: Sequence[Finding]) -> List[Finding]:
+    """Give near-tied candidates the pole that the whole ranking leans to."""
+    mass = {pole: sum(f.confidence for f in ranked if f.pole == pole) for pole in POLES}
+    leaning = max(POLES, key=lambda pole: mass[pole])
+    by_key = {(f.pole, f.dimension): f.confidence for f in ranked}
+    settled = []
+    for candidate in candidates:
+        other = "interdependent" if candidate.pole == "codependent" else "codependent"
+        other_confidence = by_key.get((other, candidate.dimension), 0.0)
+        if candidate.pole != leaning and candidate.confidence - other_confidence < POLE_TIE:
+            candidate = Finding(leaning, candidate.dimension, candidate.confidence)
+        settled.append(candidate)
+    return settled
+
+
 def decide(ranking: Iterable[Mapping], confident: float = CONFIDENT,
            margin: float = MARGIN, words: Optional[int] = None) -> Decision:
     """Decide from an intent ranking.
@@ -107,7 +124,8 @@ def decide(ranking: Iterable[Mapping], confident: float = CONFIDENT,
     """
     if words is not None and words < MIN_WORDS:
         return Decision(too_short=True)
-    per_dimension = _best_per_dimension(situation_ranking(ranking))
+    ranked = situation_ranking(ranking)
+    per_dimension = _best_per_dimension(ranked)
     if not per_dimension or per_dimension[0].confidence < MIN_SITUATION:
         return Decision()
     top = per_dimension[0]
@@ -118,7 +136,7 @@ def decide(ranking: Iterable[Mapping], confident: float = CONFIDENT,
     candidates = [f for f in per_dimension[:MAX_CANDIDATES] if f.confidence >= CANDIDATE_FLOOR]
     if len(candidates) < 2:
         return Decision(findings=(top,))
-    return Decision(candidates=tuple(candidates))
+    return Decision(candidates=tuple(_settle_poles(ranked, candidates)))
 
 
 def resolve(candidate_keys: Sequence[str], chosen_dimension: Optional[str]) -> Optional[Finding]:

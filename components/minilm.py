@@ -26,6 +26,10 @@ class MiniLMEncoder:
         from safetensors.numpy import load_file
         from transformers import BertConfig, BertTokenizerFast, TFBertModel
         from transformers.modeling_tf_pytorch_utils import load_pytorch_state_dict_in_tf2_model
+        from transformers.utils import logging as transformers_logging
+
+        # The checkpoint lacks only the unused position_ids buffer; its notice is noise.
+        transformers_logging.set_verbosity_error()
 
         path = path or model_dir()
         self._tokenizer = BertTokenizerFast(tokenizer_file=str(path / "tokenizer.json"))

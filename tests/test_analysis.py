@@ -101,3 +101,25 @@ def test_finding_key_round_trip() -> None:
     assert Finding.from_key("codependent:security").key == "codependent:security"
     with pytest.raises(ValueError):
         Finding.from_key("healthy:security")
+
+
+def test_near_tied_candidate_takes_the_pole_the_message_leans_to() -> None:
+    decision = analysis.decide(ranking(
+        ("situation_codependent_give_and_take", 0.22),
+        ("situation_codependent_security", 0.18),
+        ("situation_interdependent_self_worth", 0.15),
+        ("situation_codependent_self_worth", 0.12),
+        ("situation_codependent_helping", 0.08),
+    ))
+    assert [c.key for c in decision.candidates] == [
+        "codependent:give_and_take", "codependent:security", "codependent:self_worth"]
+
+
+def test_clearly_interdependent_candidate_keeps_its_pole() -> None:
+    decision = analysis.decide(ranking(
+        ("situation_codependent_give_and_take", 0.30),
+        ("situation_interdependent_self_worth", 0.28),
+        ("situation_codependent_security", 0.10),
+        ("situation_codependent_self_worth", 0.02),
+    ))
+    assert "interdependent:self_worth" in [c.key for c in decision.candidates]
