@@ -61,6 +61,7 @@ validate: install domain/concepts.yml
 
 lint: install
 	$(BIN)/ruff check actions components scripts tests bench
+	$(BIN)/mypy actions components bench
 
 test-nlu: train
 	$(RASA) test nlu --model $(MODEL) --nlu tests/nlu --domain domain --out results/nlu

@@ -110,7 +110,7 @@ def _compile(patterns: List[str]) -> List[Pattern[str]]:
     return [re.compile(p) for p in patterns]
 
 
-_CATEGORIES = (
+_CATEGORIES: Tuple[Tuple[str, List[Pattern[str]], List[Pattern[str]]], ...] = (
     ("self_harm", _compile(_SELF_HARM), _compile(_SELF_HARM_INHERENT)),
     ("violence", _compile(_VIOLENCE), []),
     ("sexual_abuse", _compile(_SEXUAL), []),

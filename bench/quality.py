@@ -63,7 +63,7 @@ def keyword_baseline(train: List[data.Example], per_class: int = 25
     counts: Dict[str, Counter] = defaultdict(Counter)
     for example in train:
         counts[example.intent].update(set(_WORD.findall(example.text.lower())))
-    total = Counter()
+    total: Counter = Counter()
     for counter in counts.values():
         total.update(counter)
     lexicon: Dict[str, Dict[str, float]] = {}
@@ -155,6 +155,7 @@ def clarification_tradeoff(gold: Sequence[str], parses: Sequence[Dict]) -> List[
             for g, parse in zip(gold, parses, strict=False):
                 decision = analysis.decide(parse.get("intent_ranking") or [], confident, margin)
                 gold_finding = analysis.parse_intent(g)
+                assert gold_finding is not None, g
                 if decision.findings:
                     answered += 1
                     f = decision.findings[0]
