@@ -31,7 +31,7 @@ $(VENV)/.installed: requirements.txt requirements-nodeps.txt
 $(SPACY_MODEL)/meta.json: $(VENV)/.installed scripts/build_spacy_pipeline.py
 	$(PY) scripts/build_spacy_pipeline.py --output $(SPACY_MODEL)
 
-domain/concepts.yml: knowledge/article.yml scripts/build_concept_responses.py $(VENV)/.installed
+domain/concepts.yml: knowledge/article.yml scripts/build_concept_responses.py | $(VENV)/.installed
 	$(PY) scripts/build_concept_responses.py
 
 # Retrains only when data, config, domain or the NLU components changed.

@@ -7,7 +7,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActionExecuted, EventType, SessionStarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import analysis, knowledge, safety, sentences
+from actions import analysis, knowledge, language, safety
 from actions.analysis import Finding
 
 logger = logging.getLogger(__name__)
@@ -19,6 +19,9 @@ RISK = "risk_detected"
 CANDIDATES = "clarify_candidates"
 DIMENSION = "dimension"
 INPUT_ISSUE = "input_issue"
+CLEARED_ON_NEW_SESSION = {CANDIDATES, DIMENSION, INPUT_ISSUE, "session_started_metadata"}
+# Intents that answer a clarifying question; any other message drops the open question.
+ANSWERS_TO_CLARIFICATION = {"choose_dimension", "deny"}
 
 
 def analysis_slots(findings: Sequence[Finding], at_risk: bool = False) -> List[EventType]:
@@ -67,10 +70,9 @@ def latest_text(tracker: Tracker) -> str:
 
 def screen_latest(tracker: Tracker) -> safety.ScreenResult:
     """Run the crisis screen, sentence by sentence, on the latest message and its intent."""
-    intent = tracker.latest_message.get("intent") or {}
     text = latest_text(tracker)
-    return safety.assess(text, intent.get("name"), float(intent.get("confidence") or 0.0),
-                         sentences=sentences.split(text))
+    ranking = tracker.latest_message.get("intent_ranking") or []
+    return safety.assess(text, ranking, sentences=language.split_sentences(text))
 
 
 def clarification_buttons(candidates: Sequence[Finding]) -> List[Dict[str, Any]]:
@@ -83,8 +85,36 @@ def clarification_buttons(candidates: Sequence[Finding]) -> List[Dict[str, Any]]
         }
         for c in candidates
     ]
-    buttons.append({"title": "None of these", "payload": "/deny"})
+    buttons.append({"title": kb.labels["none_of_these"], "payload": "/deny"})
     return buttons
+
+
+def analyze_latest(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventType]:
+    """Screen the latest message for danger, then explain it or ask which dimension fits."""
+    screened = screen_latest(tracker)
+    if screened.at_risk:
+        return respond_to_crisis(dispatcher)
+    text = latest_text(tracker)
+    decision = analysis.decide(tracker.latest_message.get("intent_ranking") or [],
+                               words=language.word_count(text))
+    if decision.too_short:
+        dispatcher.utter_message(response="utter_ask_for_more")
+        return analysis_slots([])
+    if screened.negated_only and not decision.findings:
+        dispatcher.utter_message(response="utter_glad_you_are_safe")
+        return analysis_slots([])
+    if decision.findings:
+        for finding in decision.findings:
+            explain(dispatcher, finding)
+        return analysis_slots(decision.findings)
+    if decision.needs_clarification:
+        dispatcher.utter_message(response="utter_ask_clarify",
+                                 buttons=clarification_buttons(decision.candidates))
+        return analysis_slots([]) + [
+            SlotSet(CANDIDATES, [c.key for c in decision.candidates])
+        ]
+    dispatcher.utter_message(response="utter_fallback")
+    return analysis_slots([])
 
 
 class ActionSessionStart(Action):
@@ -96,7 +126,11 @@ class ActionSessionStart(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[str, Any]) -> List[EventType]:
         dispatcher.utter_message(response="utter_intro")
-        return [SessionStarted(), ActionExecuted("action_listen")]
+        # Carry the person's slots into the new session, as Rasa's default action does;
+        # the per-message analysis slots are reset by the next message anyway.
+        carried = [SlotSet(name, value) for name, value in tracker.current_slot_values().items()
+                   if value is not None and name not in CLEARED_ON_NEW_SESSION]
+        return [SessionStarted(), *carried, ActionExecuted("action_listen")]
 
 
 class ActionResetAnalysisSlots(Action):
@@ -108,12 +142,16 @@ class ActionResetAnalysisSlots(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[str, Any]) -> List[EventType]:
         issue = next(tracker.get_latest_entity_values(INPUT_ISSUE), None)
-        return [
+        events = [
             SlotSet(FINDINGS, []),
             SlotSet(PATTERN, None),
             SlotSet(RISK, False),
             SlotSet(INPUT_ISSUE, issue),
         ]
+        intent = (tracker.latest_message.get("intent") or {}).get("name")
+        if intent not in ANSWERS_TO_CLARIFICATION and tracker.get_slot(CANDIDATES):
+            events.append(SlotSet(CANDIDATES, None))
+        return events
 
 
 class ActionAnalyzeSituation(Action):
@@ -124,30 +162,7 @@ class ActionAnalyzeSituation(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[str, Any]) -> List[EventType]:
-        screened = screen_latest(tracker)
-        if screened.at_risk:
-            return respond_to_crisis(dispatcher)
-        text = latest_text(tracker)
-        decision = analysis.decide(tracker.latest_message.get("intent_ranking") or [],
-                                   words=sentences.word_count(text))
-        if decision.too_short:
-            dispatcher.utter_message(response="utter_ask_for_more")
-            return analysis_slots([])
-        if screened.negated_only and not decision.findings:
-            dispatcher.utter_message(response="utter_glad_you_are_safe")
-            return analysis_slots([])
-        if decision.findings:
-            for finding in decision.findings:
-                explain(dispatcher, finding)
-            return analysis_slots(decision.findings)
-        if decision.needs_clarification:
-            dispatcher.utter_message(response="utter_ask_clarify",
-                                     buttons=clarification_buttons(decision.candidates))
-            return analysis_slots([]) + [
-                SlotSet(CANDIDATES, [c.key for c in decision.candidates])
-            ]
-        dispatcher.utter_message(response="utter_fallback")
-        return analysis_slots([])
+        return analyze_latest(dispatcher, tracker)
 
 
 class ActionResolveClarification(Action):
@@ -159,7 +174,12 @@ class ActionResolveClarification(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[str, Any]) -> List[EventType]:
         chosen: Optional[str] = tracker.get_slot(DIMENSION)
-        finding = analysis.resolve(tracker.get_slot(CANDIDATES) or [], chosen)
+        candidates = tracker.get_slot(CANDIDATES) or []
+        if not candidates and not latest_text(tracker).startswith("/"):
+            # Nothing was asked: a typed message that names a dimension ("my identity is
+            # wrapped up in him") is more likely a situation than an answer.
+            return analyze_latest(dispatcher, tracker) + [SlotSet(DIMENSION, None)]
+        finding = analysis.resolve(candidates, chosen)
         if finding is None:
             dispatcher.utter_message(response="utter_clarify_without_context")
             return analysis_slots([]) + [SlotSet(DIMENSION, None)]

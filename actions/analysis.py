@@ -1,6 +1,7 @@
 """Turns the NLU intent ranking into findings, or a clarifying question when unsure.
 
-Pure logic with no Rasa imports; thresholds are tuned by `bench/tune_threshold.py`.
+Pure logic with no Rasa imports; the thresholds are tuned with `make bench`
+(the trade-off table in bench/results/quality.md).
 """
 
 import re
@@ -135,7 +136,8 @@ def decide(ranking: Iterable[Mapping], confident: float = CONFIDENT,
         return Decision(findings=(top,))
     candidates = [f for f in per_dimension[:MAX_CANDIDATES] if f.confidence >= CANDIDATE_FLOOR]
     if len(candidates) < 2:
-        return Decision(findings=(top,))
+        # Unsure and nothing to offer as an alternative: not a situation Tandem can read.
+        return Decision()
     return Decision(candidates=tuple(_settle_poles(ranked, candidates)))
 
 

@@ -71,6 +71,7 @@ class Knowledge:
 
     attribution: str
     pole_phrases: Dict[str, str]
+    labels: Dict[str, str]
     dimensions: Dict[str, Dimension]
     concepts: Dict[str, Concept]
 
@@ -126,9 +127,11 @@ def parse(raw: dict) -> Knowledge:
         for key, entry in (raw.get("concepts") or {}).items()
     }
     poles = raw.get("poles") or {}
+    labels = raw.get("labels") or {}
     return Knowledge(
         attribution=_require(source, "attribution", "source"),
         pole_phrases={pole: _require(poles, pole, "poles") for pole in POLES},
+        labels={"none_of_these": _require(labels, "none_of_these", "labels")},
         dimensions=dimensions,
         concepts=concepts,
     )

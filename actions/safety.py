@@ -7,73 +7,122 @@ alarm; phrases whose meaning is itself negative ("I don't want to live") always 
 
 import re
 from dataclasses import dataclass
-from typing import List, Optional, Pattern, Sequence, Tuple
+from typing import Any, List, Mapping, Optional, Pattern, Sequence, Tuple
+
+from actions import language
 
 # Each category lists regular expressions matched against lower-cased text with
-# curly apostrophes straightened. Recall matters more than precision here.
+# curly apostrophes straightened. Recall matters more than precision here, but common
+# everyday phrases ("hit me up", "cut myself off", "scared of him leaving") are excluded.
+_SELVES = r"(?:my ?self|him ?self|her ?self|them ?selves|themself)"
 _SELF_HARM = [
-    r"\bkill(?:ing)? my ?self\b",
+    rf"\bkill(?:s|ed|ing)? {_SELVES}",
+    r"\bkms\b",
     r"\bsuicid\w*",
-    r"\bend(?:ing)? (?:my|it) (?:own )?life\b",
+    r"\bend(?:s|ed|ing)? (?:my|his|her|their|it) (?:own )?life\b",
     r"\bend(?:ing)? it all\b",
-    r"\btak(?:e|ing) my (?:own )?life\b",
-    r"\b(?:want|wanna|wanting|going) to die\b",
-    r"\bwish(?:ing)? (?:i was|i were|to be) dead\b",
+    r"\btak(?:e|es|ing) (?:my|his|her|their) (?:own )?life\b",
+    r"\b(?:want(?:s|ed)?|wanna|wanting|going|gonna) (?:to )?die\b",
+    r"\bwish(?:es|ed|ing)? (?:i was|i were|to be|she was|he was) dead\b",
     r"\bbetter off (?:dead|without me)\b",
-    r"\b(?:hurt|harm|cut|cutting|burn|burning|hurting|harming)(?:ing)? my ?self\b",
+    rf"\b(?:hurt|harm|cut|cutt|burn|starv)(?:s|ed|ing)? {_SELVES}\b(?! off)",
     r"\bself[- ]?harm\w*",
     r"\boverdos\w*",
-    r"\bno (?:reason|point) (?:to live|in living|being alive|in being alive)\b",
+    r"\b(?:took|take|taking|swallowed) (?:a bunch of|all (?:my|the|of my|of the)|a lot of|"
+    r"loads of|too many|a handful of) (?:pills|tablets|meds)\b",
+    r"\bno (?:reason|point) (?:to live|in living|(?:in )?being alive)\b",
     r"\bno point (?:of|in) (?:me )?being here\b",
-    r"\bhang(?:ing)? my ?self\b",
+    rf"\bhang(?:s|ed|ing)? {_SELVES}",
     r"\bunalive\w*",
+    r"\b(?:if|when) i (?:died|was dead|were dead|was gone|were gone|disappeared)\b",
+    r"\b(?:been |started |start )?cutting again\b",
+    r"\b(?:cutting|scratching|burning) (?:my )?(?:arms?|wrists?|legs?|thighs?)\b",
+    r"\bhow many (?:of (?:my|the|these) )?(?:pills|tablets)\b",
+    r"\bpills lined up\b",
+    r"\bending it\b(?! (?:with|between|off))",
+    r"\b(?:wrote|writing|written) (?:my|a) (?:suicide )?note\b",
+    r"\bthink(?:ing)? about (?:dying|death|ending it|not being here|killing)\b",
+    r"\b(?:drive|driving|walk|walking|step|stepping) (?:into|in front of) "
+    r"(?:a tree|traffic|a wall|the river|a train|a bus)\b",
+    r"\bjump(?:s|ed|ing)? (?:off|in front of)\b",
+    r"\bon the (?:bridge|ledge|railing|roof) right now\b",
+    r"\bstop for good\b",
 ]
 # Phrases that are negative by meaning: never softened by a nearby negation.
 _SELF_HARM_INHERENT = [
-    r"\b(?:don'?t|do not|dont|no longer) (?:want|wanna) to "
+    r"\b(?:don'?t|do not|dont|no longer) (?:really |even )?(?:want to|wanna) "
     r"(?:live|be alive|be here|exist|wake up)\b",
+    r"\b(?:never|not|didn'?t|don'?t|wouldn'?t) wake up\b",
     r"\bcan'?t (?:go on|keep going|do this anymore) (?:living|anymore)\b",
-    r"\bdon'?t see the point (?:of|in) "
-    r"(?:living|being here|life|going on)\b",
+    r"\bdon'?t see the point (?:of|in) (?:living|being here|life|going on)\b",
 ]
 _VIOLENCE = [
+    # "the breakup hit her hard" is not violence; "he hit her" is.
+    r"(?<!it )(?<!that )(?<!this )(?<!breakup )(?<!news )(?<!reality )"
     r"\b(?:hit|hits|hitting|beat|beats|beating|punch\w*|kick(?:s|ed|ing)?|slap\w*|chok\w*"
-    r"|strangl\w*) "
-    r"(?:me|her|him|them|us|my)\b(?! (?:that|how|what|when i realised|like a))",
-    r"\b(?:pushed|shoved|threw|throws|dragged) (?:me|her|him)\b",
+    r"|strangl\w*) (?:me|her|him|them|us|my)\b"
+    r"(?! (?:up|at|that|how|what|when i realised|like a|out|off))",
+    r"\b(?:pushed|pushes|shoved|shoves|threw|throws|dragged|drags) (?:me|her|him)"
+    r"(?: \w+)? (?:down|into|against|over|off|across|out of|to the (?:floor|ground))\b",
+    r"\bthr(?:ew|ows|owing|own) (?:a |the |his |her )?\w+ at (?:me|my|her|him)\b",
+    r"\bstab\w* (?:me|her|him|my)\b",
+    r"\b(?:around|on|round) my (?:neck|throat)\b",
+    r"\bby the (?:throat|neck|hair)\b",
+    r"\bgrab(?:s|bed|bing)? (?:me|her|him)\b(?! by the hand)",
+    r"\bgrab(?:s|bed|bing)? my (?:arm|arms|throat|neck|hair|wrist|wrists)\b",
     r"\bthreat\w* to (?:kill|hurt|harm|beat|take the kids)\b",
+    r"\bthreat(?:en|ens|ened|ening)? (?:me|us|her|him)\b",
+    r"\bthreat\w* to take (?:our|my|the) (?:son|daughter|kids?|children|baby)\b",
     r"\b(?:will|would|'ll|gonna|going to) (?:kill|hurt|beat) (?:me|us|her|him|the kids|my)\b",
     r"\bkill (?:me|us)\b",
     r"\b(?:gun|knife|weapon)\b",
     r"\bafraid (?:for my life|he'll hurt|she'll hurt|of what he'll do|of what she'll do)\b",
     r"\bscared (?:he|she|they)(?:'ll| will| is going to| might) (?:hurt|kill)\b",
+    r"\b(?:scared|afraid|terrified|frightened) of (?:him|her|them|my (?:husband|wife|partner|"
+    r"boyfriend|girlfriend|bf|gf|dad|father|mum|mom|mother|ex|stepdad|brother))\b"
+    r"(?!'s| (?:leaving|losing|getting|being|going|not|moving|finding|cheating))",
     r"\b(?:bruises|black eye)\b",
     r"\b(?:he|she|they) broke my\b",
+    r"\b(?:gets|got|is|was|becomes|became|getting) (?:really |so |very )?violent\b",
     r"\bdomestic (?:violence|abuse)\b",
     r"\bphysically abus\w*",
     r"\blocks? me (?:in|up)\b",
-    r"\bgrab(?:s|bed|bing)? (?:me|her|him|my)\b",
-    r"\bby the (?:throat|neck|hair)\b",
-    r"\bthreat(?:en|ens|ened|ening)? (?:me|us|her|him|my)\b",
-    r"\bthreat\w* to take (?:our|my|the) (?:son|daughter|kids?|children|baby)\b",
-    r"\b(?:scared|afraid|terrified|frightened) of (?:him|her|them|my (?:husband|wife|partner|"
-    r"boyfriend|girlfriend|bf|gf|dad|father|mum|mom|mother|ex|stepdad|brother))\b",
-    r"\bviolen(?:t|ce)\b",
-    r"\bsmash(?:es|ed|ing)? (?:things|stuff|the|my|plates)\b",
-    r"\bbruis\w*",
     r"\babus(?:ed|es|ing|ive) (?:me|her|him|us|them|my)\b",
+    r"\b(?:pinned|pins|slammed|slams) (?:me|her|him)\b",
+    r"\b(?:scared|afraid|terrified|fear(?:ing)?) for (?:my|her|his|our) li(?:fe|ves)\b",
+    r"\bwith me in it\b",
+    r"\bcoming for (?:me|us)\b",
+    r"\b(?:he|she|they)(?:'ll| will) find me\b",
+    r"\bpunch(?:ed|es|ing)? (?:the|a) wall\b",
+    r"\b(?:he|she|they|husband|boyfriend|wife|girlfriend|dad|father) broke (?:my|her|his)\b",
+    r"\blocks? (?:me|you|her|him) in\b",
+    r"\bhiding (?:at|in) (?:my|a) (?:friend|sister|brother|mum|mom|parent|neighbour|car)",
+]
+_VIOLENCE_EXTRA_INHERENT = [
+    r"\bwon'?t let me leave\b",
+]
+_VIOLENCE_INHERENT = _VIOLENCE_EXTRA_INHERENT + [
+    r"\b(?:i'?m|i am|we'?re|we are) not safe\b",
+    r"\b(?:don'?t|do not|dont) feel safe (?:at home|with (?:him|her|them))\b",
 ]
 _SEXUAL = [
     r"\brap(?:e|ed|es|ing|ist)\b",
     r"\bsexual(?:ly)? (?:abus|assault|coer)\w*",
     r"\bmolest\w*",
-    r"\bforc\w* me to (?:have sex|sleep with|do sexual)",
+    r"\bforc\w* (?:me|her|him) to (?:have sex|sleep with|do sexual|do things)",
     r"\bmade me (?:have sex|do sexual)",
+    r"\bmakes? me do (?:things|stuff)(?: \w+)? (?:in bed|sexually|i said no to)",
     r"\btouch\w* (?:me|her|him) (?:without|against|when i said no)",
     r"\btouch(?:es|ed|ing)? me\b",
     r"\bpressur\w* (?:me|her|him) into (?:sex|sexual|sleeping)",
     r"\bsexual stuff\b",
     r"\bsend (?:nudes|naked)\b",
+    r"\bmakes? me (?:have sex|sleep with)\b",
+    r"\bmade me (?:sleep with|have sex)\b",
+    r"\bdid (?:stuff|things) to me\b",
+    r"\bforc\w* (?:me|her|him) to do (?:stuff|things)\b",
+    r"\bprivate (?:photos|pictures|pics)\b",
+    r"\bgroom(?:ed|ing)\b",
 ]
 _CHILD = [
     r"\b(?:hit|hits|hitting|beat|beats|beating|hurt|hurts|hurting|abus\w*|touch\w*|shak\w*) "
@@ -81,17 +130,20 @@ _CHILD = [
     r"(?:kids?|child(?:ren)?|son|daughter|baby|toddler|stepson|stepdaughter)\b",
     r"\bchild abuse\b",
     r"\b(?:kids?|child(?:ren)?|baby|son|daughter) (?:is|are) (?:in danger|scared of (?:him|her))\b",
-    r"\bleft (?:the|my|our) (?:kids?|baby|toddler) alone\b",
+    r"\bleft (?:the|my|our) (?:(?:\d+|one|two|three|four) year old|baby|toddler|newborn) alone\b",
+    r"\bshut (?:her|him) up for good\b",
 ]
 _CHILD_INHERENT = [
     r"\b(?:don'?t|do not|doesn'?t) (?:think|feel) (?:my|the|our|his|her) "
     r"(?:kids?|child(?:ren)?|son|daughter|baby|toddler) (?:is|are) safe\b",
     r"\b(?:kids?|child(?:ren)?|son|daughter|baby|toddler) "
-    r"(?:isn'?t|aren'?t|is not|are not|is unsafe|are unsafe)(?: safe)?\b",
+    r"(?:isn'?t|aren'?t|is not|are not) safe\b",
+    r"\b(?:kids?|child(?:ren)?|son|daughter|baby|toddler) (?:is|are) unsafe\b",
 ]
 
-_NEGATIONS = {"never", "not", "no", "dont", "wouldnt", "wont", "nor", "cannot", "without"}
 _NEGATION_WINDOW = 3
+# "can't stop hurting myself": the negation belongs to stopping, not to the harm.
+_ONGOING = frozenset({"stop", "stops", "stopping", "quit", "quitting", "help"})
 _TOKEN = re.compile(r"[a-z']+")
 # Clause boundaries stop a negation from reaching the next clause ("I'm not ok, I want to die").
 _CLAUSE_BREAK = re.compile(r"[.,;:!?\n]|\bbut\b|\band\b|\bbecause\b|\bso\b")
@@ -112,7 +164,7 @@ def _compile(patterns: List[str]) -> List[Pattern[str]]:
 
 _CATEGORIES: Tuple[Tuple[str, List[Pattern[str]], List[Pattern[str]]], ...] = (
     ("self_harm", _compile(_SELF_HARM), _compile(_SELF_HARM_INHERENT)),
-    ("violence", _compile(_VIOLENCE), []),
+    ("violence", _compile(_VIOLENCE), _compile(_VIOLENCE_INHERENT)),
     ("sexual_abuse", _compile(_SEXUAL), []),
     ("child_at_risk", _compile(_CHILD), _compile(_CHILD_INHERENT)),
 )
@@ -130,7 +182,10 @@ def _is_negated(text: str, start: int) -> bool:
     if clause_breaks:
         before = before[clause_breaks[-1].end():]
     tokens = _TOKEN.findall(before)[-_NEGATION_WINDOW:]
-    return any(token in _NEGATIONS or token.endswith("n't") for token in tokens)
+    negations = [i for i, token in enumerate(tokens) if language.is_negation(token)]
+    if not negations:
+        return False
+    return not any(token in _ONGOING for token in tokens[negations[-1] + 1:])
 
 
 def screen(text: Optional[str]) -> ScreenResult:
@@ -172,18 +227,38 @@ def screen_sentences(sentences: Sequence[str]) -> ScreenResult:
                         negated_only=not categories and any(r.negated_only for r in results))
 
 
-def assess(text: Optional[str], intent: Optional[str], confidence: float,
-           intent_threshold: float = 0.5,
-           sentences: Optional[Sequence[str]] = None) -> ScreenResult:
-    """Combine the NLU crisis intent with the lexicon screen.
+# The NLU crisis intent alarms when it is the top intent with at least this confidence ...
+CRISIS_TOP = 0.25
+# ... or the runner-up with at least this much.
+CRISIS_RUNNER_UP = 0.3
 
-    The lexicon alone can raise the alarm (per sentence when `sentences` are given). The
-    crisis intent raises it too when it is confident, unless the only danger words in the
-    message were clearly negated.
+
+def crisis_intent_alarms(ranking: Sequence[Mapping[str, Any]]) -> bool:
+    """True when the NLU ranking puts `crisis` high enough to act on."""
+    ranked = [r for r in ranking if r.get("name") != "nlu_fallback"][:2]
+    for position, entry in enumerate(ranked):
+        if entry.get("name") == "crisis":
+            confidence = float(entry.get("confidence") or 0.0)
+            return confidence >= (CRISIS_TOP if position == 0 else CRISIS_RUNNER_UP)
+    return False
+
+
+def assess(text: Optional[str], ranking: Sequence[Mapping[str, Any]],
+           sentences: Optional[Sequence[str]] = None) -> ScreenResult:
+    """Combine the lexicon screen with the NLU crisis intent.
+
+    Args:
+        text: the message.
+        ranking: the NLU intent ranking (dicts with `name` and `confidence`).
+        sentences: the message split into sentences, to screen each on its own.
+
+    Returns:
+        At risk when the lexicon finds danger, or when the crisis intent ranks high,
+        unless the only danger words in the message were clearly negated.
     """
     result = screen_sentences(sentences) if sentences else screen(text)
-    if result.at_risk:
+    if result.at_risk or result.negated_only:
         return result
-    if intent == "crisis" and confidence >= intent_threshold and not result.negated_only:
+    if crisis_intent_alarms(ranking):
         return ScreenResult(at_risk=True, categories=("nlu",))
     return result

@@ -6,7 +6,6 @@ flags becomes the `crisis` intent, whatever else it says. Messages Tandem cannot
 entity, so the domain can pick the right kind answer.
 """
 
-import re
 from typing import Any, Dict, List, Optional
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -30,21 +29,28 @@ from spacy.lang.it.stop_words import STOP_WORDS as ITALIAN
 from spacy.lang.nl.stop_words import STOP_WORDS as DUTCH
 from spacy.lang.pt.stop_words import STOP_WORDS as PORTUGUESE
 
-from actions import safety
+from actions import language, safety
 
 CRISIS = "crisis"
 OUT_OF_SCOPE = "out_of_scope"
+FALLBACK = "nlu_fallback"
 INPUT_ISSUE = "input_issue"
-_WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
-# Function words of other languages that are not also English ones ("a", "me", "no" ...).
-_FOREIGN = (GERMAN | SPANISH | FRENCH | ITALIAN | DUTCH | PORTUGUESE) - ENGLISH
+# Words that are function words elsewhere but ordinary English (or names, or chat slang)
+# here: found in Tandem's own English training data.
+_ENGLISH_TOO = frozenset(
+    "af ai aux ben bin car certain co come comment con cos dan die different dont door dos e "
+    "ex fine gran gross gut hen hi hun im later local man men met mia mil min na op per plus "
+    "possible premier pres sea sent solo son state stop suit ta tag total u van via want war "
+    "y ya yo zero".split())
+# Function words of other languages that are not also English words.
+_FOREIGN = (GERMAN | SPANISH | FRENCH | ITALIAN | DUTCH | PORTUGUESE) - ENGLISH - _ENGLISH_TOO
 
 
 def input_issue(text: Optional[str], max_chars: int) -> Optional[str]:
     """Why a message cannot be analysed: empty, no_words, too_long, not_english or None."""
     if not text or not text.strip():
         return "empty"
-    words = _WORD.findall(text)
+    words = language.words(text)
     if not words:
         return "no_words"
     if len(text) > max_chars:
@@ -92,14 +98,15 @@ class MessageScreen(GraphComponent):
         if text.startswith("/"):
             return  # button payloads are parsed by Rasa's RegexMessageHandler
         intent = message.get(INTENT) or {}
-        result = safety.assess(text, intent.get(INTENT_NAME_KEY),
-                               float(intent.get(PREDICTED_CONFIDENCE_KEY) or 0.0))
+        result = safety.assess(text, message.get(INTENT_RANKING_KEY) or [])
         if result.at_risk:
             self._set_intent(message, CRISIS)
             return
         if intent.get(INTENT_NAME_KEY) == CRISIS:
-            # Too unsure, or its danger words were all negated ("I would never hurt myself").
-            self._demote_crisis(message)
+            # Too unsure, or its danger words were all negated ("I would never hurt myself"):
+            # let the analysis action decide, which answers calmly to negated danger.
+            message.set(INTENT, {INTENT_NAME_KEY: FALLBACK, PREDICTED_CONFIDENCE_KEY: 1.0},
+                        add_to_output=True)
         issue = input_issue(text, self._max_chars)
         if issue:
             self._set_intent(message, OUT_OF_SCOPE)
@@ -113,11 +120,3 @@ class MessageScreen(GraphComponent):
         message.set(INTENT, {INTENT_NAME_KEY: name, PREDICTED_CONFIDENCE_KEY: 1.0},
                     add_to_output=True)
 
-    @staticmethod
-    def _demote_crisis(message: Message) -> None:
-        """A crisis guess the screen did not confirm falls back to the next intent."""
-        ranking = [r for r in message.get(INTENT_RANKING_KEY) or []
-                   if r.get(INTENT_NAME_KEY) != CRISIS]
-        if ranking:
-            message.set(INTENT, dict(ranking[0]), add_to_output=True)
-            message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)

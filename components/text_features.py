@@ -11,10 +11,10 @@ from typing import Iterable, List
 from scipy.sparse import csr_matrix, hstack
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-_NEGATION = re.compile(
-    r"^(?:not|no|never|nobody|nothing|neither|nor|cannot|stopped|anymore|without|"
-    r"\w+n't|dont|doesnt|didnt|cant|wont|isnt|arent|wasnt|havent|hasnt|wouldnt|couldnt)$"
-)
+from actions.language import is_negation
+
+# Besides negations proper, these words also flip what follows ("stopped covering for him").
+_SCOPE_OPENERS = frozenset({"stopped", "anymore"})
 _TOKEN = re.compile(r"[\w']+|[.,!?;:]")
 _SCOPE = 3
 
@@ -27,7 +27,7 @@ def mark_negation(text: str) -> str:
         if token in ".,!?;:":
             scope = 0
             continue
-        if _NEGATION.match(token):
+        if is_negation(token) or token in _SCOPE_OPENERS:
             scope = _SCOPE
             out.append(token)
             continue

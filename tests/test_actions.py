@@ -112,7 +112,8 @@ def test_picked_dimension_completes_analysis(dispatcher, make_tracker, domain) -
 
 def test_picked_dimension_without_context_asks_for_the_situation(dispatcher, make_tracker,
                                                                  domain) -> None:
-    tracker = make_tracker("boundaries", "choose_dimension", slots={"dimension": "boundaries"})
+    tracker = make_tracker('/choose_dimension{"dimension":"boundaries"}', "choose_dimension",
+                           slots={"dimension": "boundaries"})
     events = run(ActionResolveClarification(), dispatcher, tracker, domain)
     assert responses(dispatcher) == ["utter_clarify_without_context"]
     assert slots(events)["findings"] == []
@@ -169,3 +170,40 @@ def test_danger_in_a_later_sentence_is_not_hidden_by_an_earlier_negation(
                            "situation_codependent_security", 0.8)
     run(ActionAnalyzeSituation(), dispatcher, tracker, domain)
     assert responses(dispatcher) == ["utter_crisis"]
+
+
+def test_any_other_message_drops_an_open_question(dispatcher, make_tracker, domain) -> None:
+    tracker = make_tracker("thanks", "thanks",
+                           slots={"clarify_candidates": ["codependent:helping"]})
+    assert slots(run(ActionResetAnalysisSlots(), dispatcher, tracker, domain))[
+        "clarify_candidates"] is None
+
+
+@pytest.mark.parametrize("intent", ["choose_dimension", "deny"])
+def test_an_answer_keeps_the_open_question(dispatcher, make_tracker, domain, intent) -> None:
+    tracker = make_tracker("saying no", intent,
+                           slots={"clarify_candidates": ["codependent:helping"]})
+    assert "clarify_candidates" not in slots(run(ActionResetAnalysisSlots(), dispatcher,
+                                                 tracker, domain))
+
+
+def test_typed_dimension_word_with_nothing_asked_is_analysed(dispatcher, make_tracker,
+                                                             domain) -> None:
+    tracker = make_tracker("my identity is wrapped up in him", "choose_dimension", 0.2,
+                           ranking(("choose_dimension", 0.2),
+                                   ("situation_codependent_identity", 0.5),
+                                   ("situation_codependent_feelings", 0.1)),
+                           slots={"dimension": "identity"})
+    events = run(ActionResolveClarification(), dispatcher, tracker, domain)
+    assert slots(events)["findings"] == ["codependent:identity"]
+    assert responses(dispatcher)[0] == "utter_finding"
+
+
+def test_new_session_carries_slots_over(dispatcher, make_tracker, domain) -> None:
+    tracker = make_tracker(slots={"findings": ["codependent:helping"], "pattern": "codependent",
+                                  "clarify_candidates": ["codependent:helping"]})
+    events = run(ActionSessionStart(), dispatcher, tracker, domain)
+    carried = slots(events)
+    assert carried["findings"] == ["codependent:helping"]
+    assert "clarify_candidates" not in carried
+    assert events[-1]["name"] == "action_listen"

@@ -123,3 +123,13 @@ def test_clearly_interdependent_candidate_keeps_its_pole() -> None:
         ("situation_codependent_self_worth", 0.02),
     ))
     assert "interdependent:self_worth" in [c.key for c in decision.candidates]
+
+
+def test_weak_guess_without_alternatives_is_not_a_finding() -> None:
+    decision = analysis.decide(ranking(("situation_codependent_security", 0.12),
+                                       ("greet", 0.6)))
+    assert not decision.findings and not decision.needs_clarification
+
+
+def test_too_few_words_is_flagged() -> None:
+    assert analysis.decide(ranking(("situation_codependent_security", 0.9)), words=2).too_short

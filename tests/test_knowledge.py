@@ -97,6 +97,8 @@ def test_no_user_facing_text_in_python() -> None:
     source = (ROOT / "actions" / "actions.py").read_text(encoding="utf-8")
     assert "utter_message(text=" not in source
     assert not re.search(r"utter_message\(\s*f?[\"']", source)
+    # Button titles too: every "title" comes from the knowledge file.
+    assert not re.search(r"[\"']title[\"']\s*:\s*f?[\"']", source)
 
 
 def test_every_response_the_actions_use_exists() -> None:

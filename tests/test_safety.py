@@ -26,6 +26,19 @@ from actions import safety
     ("she keeps threatening me when I want to leave", "violence"),
     ("I'm scared of my husband", "violence"),
     ("my stepdad touches me when mum isn't home", "sexual_abuse"),
+    ("I can't stop hurting myself", "self_harm"),
+    ("he won't stop hitting me", "violence"),
+    ("i wanna die", "self_harm"),
+    ("i dont wanna be alive", "self_harm"),
+    ("honestly kms", "self_harm"),
+    ("my daughter wants to kill herself", "self_harm"),
+    ("I took a bunch of pills last night", "self_harm"),
+    ("no one would care if I died", "self_harm"),
+    ("he threw a plate at my head", "violence"),
+    ("she stabbed me with a fork", "violence"),
+    ("he put his hands around my neck", "violence"),
+    ("I'm not safe at home", "violence"),
+    ("he makes me do things in bed I said no to", "sexual_abuse"),
 ])
 def test_danger_is_flagged(text: str, category: str) -> None:
     result = safety.screen(text)
@@ -43,6 +56,19 @@ def test_danger_is_flagged(text: str, category: str) -> None:
     "my daughter is safe with him, he's a gentle dad",
     "and it hit me that i dont really have a life that isnt him",
     "when I broke my wrist last year she did all my orders",
+    "my kids are not happy about the divorce",
+    "my daughter isn't talking to me since the wedding",
+    "I left the kids alone with their dad for the weekend",
+    "I'm scared of him leaving me",
+    "terrified of her leaving me if I say no",
+    "I'm afraid of my mom's disappointment",
+    "hit me up when you're free",
+    "my brother beat me at chess again",
+    "she grabbed my hand and told me it would be okay",
+    "my wife pushed me to apply for the job",
+    "he kicks me out of the kitchen when he cooks",
+    "we watched a violent movie and he laughed at me for flinching",
+    "I cut myself off from my friends when I met him",
     "",
 ])
 def test_clear_negations_and_ordinary_messages_do_not_alarm(text: str) -> None:
@@ -58,19 +84,55 @@ def test_negation_does_not_reach_into_the_next_clause() -> None:
     assert safety.screen("I'm not okay, I want to die").at_risk
 
 
-@pytest.mark.parametrize("intent,confidence,expected", [
-    ("crisis", 0.9, True),
-    ("crisis", 0.3, False),
-    ("greet", 0.99, False),
+def _ranking(*pairs):
+    return [{"name": name, "confidence": conf} for name, conf in pairs]
+
+
+@pytest.mark.parametrize("ranking,expected", [
+    (_ranking(("crisis", 0.9), ("greet", 0.1)), True),
+    (_ranking(("crisis", 0.26), ("situation_codependent_helping", 0.2)), True),
+    (_ranking(("nlu_fallback", 0.2), ("crisis", 0.26)), True),
+    (_ranking(("situation_codependent_helping", 0.5), ("crisis", 0.31)), True),
+    (_ranking(("situation_codependent_helping", 0.5), ("crisis", 0.2)), False),
+    (_ranking(("crisis", 0.15), ("out_of_scope", 0.1)), False),
+    (_ranking(("greet", 0.6), ("deny", 0.3), ("crisis", 0.3)), False),
 ])
-def test_assess_combines_intent_and_lexicon(intent: str, confidence: float,
-                                            expected: bool) -> None:
-    assert safety.assess("things are really bad right now", intent, confidence).at_risk is expected
+def test_assess_combines_intent_and_lexicon(ranking, expected: bool) -> None:
+    assert safety.assess("things are really bad right now", ranking).at_risk is expected
 
 
 def test_confident_crisis_intent_with_only_negated_words_does_not_alarm() -> None:
-    assert not safety.assess("I would never hurt myself", "crisis", 0.95).at_risk
+    result = safety.assess("I would never hurt myself", _ranking(("crisis", 0.95)))
+    assert not result.at_risk and result.negated_only
 
 
 def test_lexicon_wins_over_any_intent() -> None:
-    assert safety.assess("he beat me again", "situation_codependent_helping", 0.99).at_risk
+    assert safety.assess("he beat me again",
+                         _ranking(("situation_codependent_helping", 0.99))).at_risk
+
+
+def test_sentences_are_screened_one_by_one() -> None:
+    sentences = ["He never hits me.", "But last week he choked me."]
+    assert safety.assess(" ".join(sentences), [], sentences=sentences).at_risk
+
+
+def test_ongoing_harm_is_not_read_as_negated() -> None:
+    result = safety.screen("I can't stop hurting myself")
+    assert result.at_risk and not result.negated_only
+
+
+def test_lexicon_alone_catches_most_training_crisis_messages() -> None:
+    """The NLU intent backs the lexicon up, but the lexicon must carry most of the load."""
+    from bench import data
+
+    crisis = [e.text for e in data.training() if e.intent == "crisis"]
+    caught = sum(safety.screen(text).at_risk for text in crisis)
+    assert caught / len(crisis) >= 0.6, f"{caught}/{len(crisis)}"
+
+
+def test_lexicon_never_fires_on_training_situations() -> None:
+    from bench import data
+
+    alarms = [e.text for e in data.training()
+              if e.intent.startswith("situation_") and safety.screen(e.text).at_risk]
+    assert not alarms, alarms
