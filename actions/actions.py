@@ -95,6 +95,11 @@ def analyze_latest(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[E
     if screened.at_risk:
         return respond_to_crisis(dispatcher)
     text = latest_text(tracker)
+    if text.startswith("/"):
+        # A typed "/situation_..." payload forces an intent without words to analyse;
+        # Tandem's buttons never send one, so it must not produce findings.
+        dispatcher.utter_message(response="utter_fallback")
+        return analysis_slots([])
     decision = analysis.decide(tracker.latest_message.get("intent_ranking") or [],
                                words=language.word_count(text))
     if decision.too_short:

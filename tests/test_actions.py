@@ -207,3 +207,11 @@ def test_new_session_carries_slots_over(dispatcher, make_tracker, domain) -> Non
     assert carried["findings"] == ["codependent:helping"]
     assert "clarify_candidates" not in carried
     assert events[-1]["name"] == "action_listen"
+
+
+def test_forced_situation_intent_does_not_fake_findings(dispatcher, make_tracker,
+                                                        domain) -> None:
+    tracker = make_tracker("/situation_codependent_helping", "situation_codependent_helping")
+    events = run(ActionAnalyzeSituation(), dispatcher, tracker, domain)
+    assert responses(dispatcher) == ["utter_fallback"]
+    assert slots(events)["findings"] == []

@@ -105,16 +105,32 @@ def test_choosing_a_dimension_with_nothing_to_clarify_asks_for_the_situation(bot
     assert bot.slots(sender)["findings"] == []
 
 
-@pytest.mark.parametrize("text", ["", "   ", "\U0001F62D\U0001F62D\U0001F62D", "x" * 10_000,
-                                  "hola, mi novio no me deja salir con mis amigas"],
-                         ids=["empty", "whitespace", "emoji", "10k-chars", "spanish"])
-def test_unusable_input_gets_a_kind_answer(bot: Bot, text: str) -> None:
+@pytest.mark.parametrize("text,answer", [
+    ("", "didn't catch anything"),
+    ("   ", "didn't catch anything"),
+    ("\U0001F62D\U0001F62D\U0001F62D", "only read words"),
+    ("I pay for everything and he never says thank you. " * 200, "a lot at once"),
+    ("hola, mi novio no me deja salir con mis amigas y siempre revisa mi telefono",
+     "only understand English"),
+    ("what's the capital of Australia", "outside what I can help with"),
+], ids=["empty", "whitespace", "emoji", "10k-chars", "spanish", "off-topic"])
+def test_unusable_input_gets_a_kind_answer(bot: Bot, text: str, answer: str) -> None:
     sender = new_sender()
+    bot.send(sender, "hi")  # past the introduction, so the answer is the only reply
     replies = bot.send(sender, text)
-    assert replies, "no reply"
+    assert answer in texts(replies)
     assert bot.slots(sender)["findings"] == []
 
 
 def test_concept_question_is_answered_from_the_article(bot: Bot) -> None:
     replies = bot.send(new_sender(), "what is the difference between helping and enabling?")
     assert "Source: Sharon Martin" in texts(replies)
+
+
+def test_forced_intent_cannot_fake_findings_or_skip_the_safety_screen(bot: Bot) -> None:
+    sender = new_sender()
+    bot.send(sender, "/situation_codependent_helping")
+    assert bot.slots(sender)["findings"] == []
+    replies = bot.send(sender, "/crisis")
+    assert "988" in texts(replies)
+    assert bot.slots(sender)["risk_detected"] is True
