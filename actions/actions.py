@@ -1,6 +1,5 @@
 """Rasa glue: read the tracker, call the pure logic, utter responses, set slots."""
 
-import logging
 from typing import Any, Dict, List, Optional, Sequence
 
 from rasa_sdk import Action, Tracker
@@ -10,7 +9,6 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import analysis, knowledge, language, safety
 from actions.analysis import Finding
 
-logger = logging.getLogger(__name__)
 
 # Slot names are part of the public contract in shared/design.md.
 FINDINGS = "findings"
