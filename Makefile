@@ -51,7 +51,7 @@ shell: train var
 	@$(RASA) run actions --actions actions --port $(ACTION_PORT) >var/actions.log 2>&1 & \
 	  pid=$$!; trap "kill $$pid 2>/dev/null" EXIT; \
 	  $(PY) scripts/wait_for_port.py $(ACTION_PORT) 120 && \
-	  $(RASA) shell --model $(MODEL) --endpoints endpoints.yml
+	  $(RASA) shell --model $(MODEL) --endpoints endpoints.yml --port $(RASA_PORT)
 
 serve: train var
 	bash scripts/serve.sh
