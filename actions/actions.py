@@ -22,13 +22,14 @@ CLEARED_ON_NEW_SESSION = {CANDIDATES, DIMENSION, INPUT_ISSUE, "session_started_m
 ANSWERS_TO_CLARIFICATION = {"choose_dimension", "deny"}
 
 
-def analysis_slots(findings: Sequence[Finding], at_risk: bool = False) -> List[EventType]:
+def analysis_slots(findings: Sequence[Finding], at_risk: bool = False,
+                   candidates: Sequence[Finding] = ()) -> List[EventType]:
     """The slot events that describe one analysed (or screened) message."""
     return [
         SlotSet(FINDINGS, [f.key for f in findings]),
         SlotSet(PATTERN, analysis.overall_pattern(findings)),
         SlotSet(RISK, at_risk),
-        SlotSet(CANDIDATES, None),
+        SlotSet(CANDIDATES, [c.key for c in candidates] or None),
     ]
 
 
@@ -113,9 +114,7 @@ def analyze_latest(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[E
     if decision.needs_clarification:
         dispatcher.utter_message(response="utter_ask_clarify",
                                  buttons=clarification_buttons(decision.candidates))
-        return analysis_slots([]) + [
-            SlotSet(CANDIDATES, [c.key for c in decision.candidates])
-        ]
+        return analysis_slots([], candidates=decision.candidates)
     dispatcher.utter_message(response="utter_fallback")
     return analysis_slots([])
 
@@ -198,9 +197,8 @@ class ActionRespondToCrisis(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[str, Any]) -> List[EventType]:
-        result = screen_latest(tracker)
         # A confident crisis intent whose danger words were all negated is not alarming.
-        if not result.at_risk and result.negated_only:
+        if screen_latest(tracker).negated_only:
             dispatcher.utter_message(response="utter_glad_you_are_safe")
             return analysis_slots([])
         return respond_to_crisis(dispatcher)

@@ -206,15 +206,11 @@ def screen(text: Optional[str]) -> ScreenResult:
         if any(p.search(lowered) for p in inherent):
             found.append(category)
             continue
-        for pattern in patterns:
-            for match in pattern.finditer(lowered):
-                if _is_negated(lowered, match.start()):
-                    saw_negated = True
-                    continue
-                found.append(category)
-                break
-            if category in found:
-                break
+        starts = [m.start() for p in patterns for m in p.finditer(lowered)]
+        if any(not _is_negated(lowered, start) for start in starts):
+            found.append(category)
+        elif starts:
+            saw_negated = True
     return ScreenResult(at_risk=bool(found), categories=tuple(found),
                         negated_only=saw_negated and not found)
 

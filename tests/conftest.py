@@ -1,6 +1,5 @@
 """Shared fixtures: a domain, a dispatcher and a tracker factory, as in rasa-demo."""
 
-from pathlib import Path
 from typing import Any, Callable, Dict, List, Optional
 
 import pytest
@@ -8,7 +7,8 @@ import yaml
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-ROOT = Path(__file__).resolve().parent.parent
+from bench.data import ROOT
+
 
 
 def load_domain() -> Dict[str, Any]:

@@ -11,7 +11,8 @@ from typing import Dict, Iterator, List, Optional
 
 import requests
 
-ROOT = Path(__file__).resolve().parent.parent
+from bench.data import ROOT
+
 MODEL = ROOT / "models" / "tandem.tar.gz"
 RASA = str(Path(sys.executable).parent / "rasa")
 TOKEN = "e2e-test-token"
