@@ -7,7 +7,7 @@ import sys
 import time
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Dict, Iterator, List, Optional
+from typing import Dict, Iterator, List, Optional, Sequence
 
 import requests
 
@@ -79,8 +79,15 @@ class Bot:
 
 
 @contextmanager
-def running_bot(db_path: Path, env_extra: Optional[Dict[str, str]] = None) -> Iterator[Bot]:
-    """Runs the action server and rasa (API with a token) until the block ends."""
+def running_bot(db_path: Path, env_extra: Optional[Dict[str, str]] = None,
+                rasa_args: Sequence[str] = ()) -> Iterator[Bot]:
+    """Runs the action server and rasa (API with a token) until the block ends.
+
+    Args:
+        db_path: SQLite tracker store file; logs go next to it.
+        env_extra: environment for both servers on top of this process's.
+        rasa_args: extra `rasa run` arguments, such as `--cors`.
+    """
     if not MODEL.exists():
         raise FileNotFoundError(f"{MODEL} is missing: run `make train` first")
     action_port, rasa_port = free_port(), free_port()
@@ -98,7 +105,7 @@ def running_bot(db_path: Path, env_extra: Optional[Dict[str, str]] = None) -> It
         rasa = subprocess.Popen(
             [RASA, "run", "--enable-api", "--auth-token", TOKEN, "--model", str(MODEL),
              "--endpoints", "endpoints.yml", "--credentials", "credentials.yml",
-             "--interface", "127.0.0.1", "--port", str(rasa_port)],
+             "--interface", "127.0.0.1", "--port", str(rasa_port), *rasa_args],
             cwd=ROOT, env=env, stdout=open(logs / "rasa.log", "w"), stderr=subprocess.STDOUT)
         _wait_http(f"http://127.0.0.1:{rasa_port}/status?token={TOKEN}", 300, rasa)
         yield Bot(f"http://127.0.0.1:{rasa_port}", rasa.pid, actions.pid,
