@@ -8,6 +8,8 @@ SPACY_MODEL := build/spacy/en_tandem
 MODEL := models/tandem.tar.gz
 ACTION_PORT ?= 5055
 RASA_PORT ?= 5005
+WEB_PORT ?= 8080
+export ACTION_PORT RASA_PORT WEB_PORT
 
 export TANDEM_ACTION_URL ?= http://localhost:$(ACTION_PORT)/webhook
 export TANDEM_TRACKER_DB ?= $(CURDIR)/var/tandem.db
@@ -17,7 +19,9 @@ export PYTHONPATH := $(CURDIR)
 TRAIN_INPUTS := config.yml $(wildcard domain/*.yml) $(shell find data -name '*.yml' 2>/dev/null) \
 	$(wildcard components/*.py) $(SPACY_MODEL)/meta.json
 
-.PHONY: install train shell serve actions test lint validate test-stories test-nlu pytest bench lock clean
+WEB_WIDGET := web/node_modules/rasa-webchat/lib/index.js
+
+.PHONY: install web-install web train shell serve actions test lint validate test-stories test-nlu pytest bench lock clean
 
 install: $(VENV)/.installed $(SPACY_MODEL)/meta.json
 
@@ -44,6 +48,16 @@ train: $(MODEL)
 var:
 	mkdir -p var
 
+# The widget demo page's npm packages, exactly as locked in web/package-lock.json.
+$(WEB_WIDGET): web/package.json web/package-lock.json
+	cd web && npm ci --no-audit --no-fund
+	touch $@
+
+web-install: $(WEB_WIDGET)
+
+web: train var web-install
+	bash scripts/web.sh
+
 actions: install
 	$(RASA) run actions --actions actions --port $(ACTION_PORT)
 
@@ -60,8 +74,8 @@ validate: install domain/concepts.yml
 	$(RASA) data validate --fail-on-warnings --domain domain --data data
 
 lint: install
-	$(BIN)/ruff check actions components scripts tests bench
-	$(BIN)/mypy actions components bench
+	$(BIN)/ruff check actions components connectors scripts tests bench
+	$(BIN)/mypy actions components connectors bench
 
 test-nlu: train
 	$(RASA) test nlu --model $(MODEL) --nlu tests/nlu --domain domain --out results/nlu
@@ -70,7 +84,7 @@ test-nlu: train
 test-stories: train
 	$(RASA) test core --model $(MODEL) --stories tests/stories --fail-on-prediction-errors --out results/core
 
-pytest: train
+pytest: train web-install
 	$(PY) -m pytest -q tests
 
 test: lint validate test-stories test-nlu pytest

@@ -16,10 +16,12 @@ actions_pid=$!
 trap 'kill "$actions_pid" 2>/dev/null || true' EXIT
 "$BIN/python" scripts/wait_for_port.py "$ACTION_PORT" 120
 
+# TANDEM_CORS_ORIGINS: space-separated origins allowed to call rasa from a browser.
+read -ra cors_origins <<< "${TANDEM_CORS_ORIGINS:-http://localhost:8080 http://127.0.0.1:8080}"
 api_args=()
 if [ -n "${TANDEM_API_TOKEN:-}" ]; then
   api_args=(--enable-api --auth-token "$TANDEM_API_TOKEN")
 fi
 "$BIN/rasa" run --model models/tandem.tar.gz --endpoints endpoints.yml \
   --credentials credentials.yml --port "$RASA_PORT" \
-  --cors "${TANDEM_CORS_ORIGINS:-http://localhost:8080}" "${api_args[@]}"
+  --cors "${cors_origins[@]}" "${api_args[@]}"

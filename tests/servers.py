@@ -91,7 +91,10 @@ def running_bot(db_path: Path, env_extra: Optional[Dict[str, str]] = None,
     if not MODEL.exists():
         raise FileNotFoundError(f"{MODEL} is missing: run `make train` first")
     action_port, rasa_port = free_port(), free_port()
-    env = dict(os.environ, PYTHONPATH=str(ROOT), TF_CPP_MIN_LOG_LEVEL="2",
+    # Channel secrets from the developer's shell must not switch channels on in tests.
+    inherited = {k: v for k, v in os.environ.items()
+                 if not k.startswith(("SLACK_", "TELEGRAM_", "TANDEM_"))}
+    env = dict(inherited, PYTHONPATH=str(ROOT), TF_CPP_MIN_LOG_LEVEL="2",
                TANDEM_ACTION_URL=f"http://127.0.0.1:{action_port}/webhook",
                TANDEM_TRACKER_DB=str(db_path), **(env_extra or {}))
     logs = db_path.parent

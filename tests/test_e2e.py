@@ -5,6 +5,7 @@ from pathlib import Path
 from typing import Iterator
 
 import pytest
+import requests
 
 from tests.servers import Bot, running_bot
 
@@ -134,3 +135,11 @@ def test_forced_intent_cannot_fake_findings_or_skip_the_safety_screen(bot: Bot) 
     replies = bot.send(sender, "/crisis")
     assert "988" in texts(replies)
     assert bot.slots(sender)["risk_detected"] is True
+
+
+@pytest.mark.parametrize("channel", ["slack", "telegram"])
+def test_channels_without_credentials_are_switched_off(bot: Bot, channel: str) -> None:
+    response = requests.post(f"{bot.url}/webhooks/{channel}/webhook", json={"a": 1},
+                             timeout=30)
+    assert response.status_code == 404
+    assert "not configured" in response.json()["error"]

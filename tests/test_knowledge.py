@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from actions import knowledge
+from actions import analysis, knowledge
 from tests.conftest import ROOT, load_domain
 
 ARTICLE = Path(ROOT).parent / "shared" / "article" / "dependency-vs-codependency.txt"
@@ -108,3 +108,28 @@ def test_every_response_the_actions_use_exists() -> None:
     used |= {f"utter_contrast_{pole}" for pole in knowledge.POLES}
     assert used, "no responses found"
     assert used <= set(responses), used - set(responses)
+
+
+# Telegram shows markdown literally and the widget and rasa shell differ in what they render,
+# so only channel-specific variants may format; they must say the same words as the default.
+MARKDOWN = re.compile(r"\*|__|`|\[[^\]]*\]\(")
+
+
+def test_default_responses_are_plain_text(domain) -> None:
+    for name, variants in domain["responses"].items():
+        for variant in variants:
+            if "channel" not in variant:
+                assert not MARKDOWN.search(variant.get("text", "")), name
+
+
+def test_channel_variants_say_what_the_default_says(domain) -> None:
+    for name, variants in domain["responses"].items():
+        defaults = [v.get("text") for v in variants if "channel" not in v]
+        for variant in variants:
+            if "channel" in variant:
+                assert variant["text"].replace("*", "") in defaults, name
+
+
+def test_clarifying_buttons_fit_every_channel() -> None:
+    # Slack shows at most five buttons; the action adds "None of these" to the candidates.
+    assert analysis.MAX_CANDIDATES + 1 <= 5
