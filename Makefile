@@ -12,7 +12,6 @@ WEB_PORT ?= 8080
 export ACTION_PORT RASA_PORT WEB_PORT
 
 export TANDEM_ACTION_URL ?= http://localhost:$(ACTION_PORT)/webhook
-export TANDEM_TRACKER_DB ?= $(CURDIR)/var/tandem.db
 export TF_CPP_MIN_LOG_LEVEL ?= 2
 export PYTHONPATH := $(CURDIR)
 
@@ -21,7 +20,9 @@ TRAIN_INPUTS := config.yml $(wildcard domain/*.yml) $(shell find data -name '*.y
 
 WEB_WIDGET := web/node_modules/rasa-webchat/lib/index.js
 
-.PHONY: install web-install web train shell serve actions test lint validate test-stories test-nlu pytest bench lock clean
+DAYS ?=
+
+.PHONY: install web-install web purge train shell serve actions test lint validate test-stories test-nlu pytest bench lock clean
 
 install: $(VENV)/.installed $(SPACY_MODEL)/meta.json
 
@@ -50,7 +51,7 @@ var:
 
 # The widget demo page's npm packages, exactly as locked in web/package-lock.json.
 $(WEB_WIDGET): web/package.json web/package-lock.json
-	cd web && npm ci --no-audit --no-fund
+	cd web && npm ci --ignore-scripts --no-audit --no-fund
 	touch $@
 
 web-install: $(WEB_WIDGET)
@@ -70,12 +71,17 @@ shell: train var
 serve: train var
 	bash scripts/serve.sh
 
+# Retention: `make purge DAYS=30` deletes conversations idle and results older than that.
+purge: install
+	@test -n "$(DAYS)" || { echo "usage: make purge DAYS=30"; exit 2; }
+	$(PY) -m storage.retention --days $(DAYS)
+
 validate: install domain/concepts.yml
 	$(RASA) data validate --fail-on-warnings --domain domain --data data
 
 lint: install
-	$(BIN)/ruff check actions components connectors scripts tests bench
-	$(BIN)/mypy actions components connectors bench
+	$(BIN)/ruff check actions components connectors storage scripts tests bench
+	$(BIN)/mypy actions components connectors storage bench
 
 test-nlu: train
 	$(RASA) test nlu --model $(MODEL) --nlu tests/nlu --domain domain --out results/nlu

@@ -1,13 +1,20 @@
 """Rasa glue: read the tracker, call the pure logic, utter responses, set slots."""
 
+import logging
+from functools import lru_cache
 from typing import Any, Dict, List, Optional, Sequence
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActionExecuted, EventType, SessionStarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
+from sqlalchemy.exc import SQLAlchemyError
 
-from actions import analysis, knowledge, language, safety
+from actions import analysis, knowledge, language, safety, summary
 from actions.analysis import Finding
+from storage.profiles import ProfileStore
+from storage.tracker_store import FORGET_SLOT
+
+logger = logging.getLogger(__name__)
 
 
 # Slot names are part of the public contract in shared/design.md.
@@ -17,7 +24,11 @@ RISK = "risk_detected"
 CANDIDATES = "clarify_candidates"
 DIMENSION = "dimension"
 INPUT_ISSUE = "input_issue"
-CLEARED_ON_NEW_SESSION = {CANDIDATES, DIMENSION, INPUT_ISSUE, "session_started_metadata"}
+ANONYMOUS = "anonymous"
+CLEARED_ON_NEW_SESSION = {CANDIDATES, DIMENSION, INPUT_ISSUE, FORGET_SLOT,
+                          "session_started_metadata"}
+# The web widget shows images; other channels get the summary as text only.
+CHANNELS_WITH_CHART = {"socketio"}
 # Intents that answer a clarifying question; any other message drops the open question.
 ANSWERS_TO_CLARIFICATION = {"choose_dimension", "deny"}
 
@@ -31,6 +42,27 @@ def analysis_slots(findings: Sequence[Finding], at_risk: bool = False,
         SlotSet(RISK, at_risk),
         SlotSet(CANDIDATES, [c.key for c in candidates] or None),
     ]
+
+
+@lru_cache(maxsize=1)
+def profiles() -> ProfileStore:
+    """The profile store on TANDEM_DB_URL, connected on first use."""
+    return ProfileStore()
+
+
+def remember(tracker: Tracker, findings: Sequence[Finding]) -> None:
+    """Adds the findings to the person's results, unless they asked not to be remembered.
+
+    A storage failure is logged and skipped: the person still gets their explanation.
+    """
+    if not findings or tracker.get_slot(ANONYMOUS):
+        return
+    try:
+        profiles().record(tracker.sender_id, [f.key for f in findings],
+                          analysis.overall_pattern(findings),
+                          tracker.get_latest_input_channel())
+    except (SQLAlchemyError, ValueError) as error:
+        logger.warning("Result not recorded: %s", type(error).__name__)
 
 
 def respond_to_crisis(dispatcher: CollectingDispatcher) -> List[EventType]:
@@ -110,6 +142,7 @@ def analyze_latest(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[E
     if decision.findings:
         for finding in decision.findings:
             explain(dispatcher, finding)
+        remember(tracker, decision.findings)
         return analysis_slots(decision.findings)
     if decision.needs_clarification:
         dispatcher.utter_message(response="utter_ask_clarify",
@@ -186,6 +219,7 @@ class ActionResolveClarification(Action):
             dispatcher.utter_message(response="utter_clarify_without_context")
             return analysis_slots([]) + [SlotSet(DIMENSION, None)]
         explain(dispatcher, finding)
+        remember(tracker, [finding])
         return analysis_slots([finding]) + [SlotSet(DIMENSION, None)]
 
 
@@ -202,3 +236,69 @@ class ActionRespondToCrisis(Action):
             dispatcher.utter_message(response="utter_glad_you_are_safe")
             return analysis_slots([])
         return respond_to_crisis(dispatcher)
+
+
+class ActionShowSummary(Action):
+    """What the person has described over time, with the article's advice for the top one."""
+
+    def name(self) -> str:
+        return "action_show_summary"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: Dict[str, Any]) -> List[EventType]:
+        try:
+            found = profiles().summary(tracker.sender_id)
+        except SQLAlchemyError as error:
+            logger.warning("Summary unavailable: %s", type(error).__name__)
+            dispatcher.utter_message(response="utter_storage_trouble")
+            return []
+        top = summary.top_pattern(found)
+        if top is None:
+            dispatcher.utter_message(response="utter_summary_empty")
+            return []
+        kb = knowledge.get()
+        dimension = kb.dimension(top.dimension)
+        entry = dimension.pole(top.pole)
+        dispatcher.utter_message(
+            response="utter_summary", total=found.total,
+            since=found.first_recorded.strftime("%d %b %Y") if found.first_recorded else "",
+            lines=summary.dimension_lines(found, kb), top_pole_phrase=kb.pole_phrases[top.pole],
+            top_dimension=dimension.name, top_count=top.times, top_advice=entry.advice,
+            top_section=entry.section)
+        if tracker.get_latest_input_channel() in CHANNELS_WITH_CHART:
+            dispatcher.utter_message(
+                image=summary.as_data_uri(summary.chart_png(found.counts, kb)))
+        if tracker.get_slot(ANONYMOUS):
+            dispatcher.utter_message(response="utter_summary_anonymous_note")
+        return []
+
+
+class ActionForgetMe(Action):
+    """Deletes the person's results; the tracker store then deletes the conversation."""
+
+    def name(self) -> str:
+        return "action_forget_me"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: Dict[str, Any]) -> List[EventType]:
+        try:
+            deleted = profiles().forget(tracker.sender_id)
+        except SQLAlchemyError as error:
+            logger.warning("Forget failed: %s", type(error).__name__)
+            dispatcher.utter_message(response="utter_storage_trouble")
+            return []
+        logger.info("Forgot a person on request (%d results deleted).", deleted)
+        dispatcher.utter_message(response="utter_forgotten")
+        return [SlotSet(FORGET_SLOT, True)]
+
+
+class ActionGoAnonymous(Action):
+    """From now on, nothing about this person goes into the profile store."""
+
+    def name(self) -> str:
+        return "action_go_anonymous"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: Dict[str, Any]) -> List[EventType]:
+        dispatcher.utter_message(response="utter_anonymous_on")
+        return [SlotSet(ANONYMOUS, True)]

@@ -21,6 +21,9 @@ DIMENSIONS = (
 )
 POLES = ("interdependent", "codependent")
 DEFAULT_PATH = Path(__file__).resolve().parent.parent / "knowledge" / "article.yml"
+# Short texts the actions put together: button titles, summary lines, chart labels.
+LABELS = ("none_of_these", "summary_line", "chart_title", "chart_codependent",
+          "chart_interdependent")
 
 
 class KnowledgeError(ValueError):
@@ -131,7 +134,7 @@ def parse(raw: dict) -> Knowledge:
     return Knowledge(
         attribution=_require(source, "attribution", "source"),
         pole_phrases={pole: _require(poles, pole, "poles") for pole in POLES},
-        labels={"none_of_these": _require(labels, "none_of_these", "labels")},
+        labels={key: _require(labels, key, "labels") for key in LABELS},
         dimensions=dimensions,
         concepts=concepts,
     )

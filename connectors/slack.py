@@ -17,6 +17,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 from slack_sdk.web.async_client import AsyncWebClient
 
+from connectors.guard import guard
 from connectors.recent import RecentIds
 
 logger = logging.getLogger(__name__)
@@ -62,7 +63,7 @@ class SlackChannel(SlackInput):
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]
                   ) -> Blueprint:
         """Rasa's Slack routes behind a screen for configuration, signature and body."""
-        slack_webhook = super().blueprint(on_new_message)
+        slack_webhook = super().blueprint(guard(on_new_message))
 
         @slack_webhook.middleware("request")
         async def screen(request: Request) -> Optional[HTTPResponse]:

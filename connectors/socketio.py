@@ -1,16 +1,35 @@
 """socket.io for the web widget: Rasa's input with session persistence that really persists.
 
-Rasa 3.6 calls `sio.enter_room()` without awaiting it; since python-socketio 5.11 that is
+Rasa 3.6 calls `sio.enter_room()` without awaiting it; since python-socketio 5.10 that is
 a coroutine, so the room is never joined and the bot's replies to a persistent session
-never reach the widget. This re-registers `session_request` with the call awaited.
+never reach the widget (RasaHQ/rasa#13027). This re-registers `session_request` with the
+call awaited, and the message handler with checks on what a client sends (Rasa's crashes
+on a non-dict payload and takes any session id).
 """
 
+import json
+import logging
 import uuid
-from typing import Any, Awaitable, Callable, Optional
+from typing import Any, Awaitable, Callable, Dict, Optional
 
 from rasa.core.channels.channel import UserMessage
-from rasa.core.channels.socketio import SocketIOInput
+from rasa.core.channels.socketio import SocketIOInput, SocketIOOutput
 from sanic import Blueprint
+
+from connectors.guard import guard, valid_sender_id
+from connectors.rest import MAX_MESSAGE_CHARS
+
+logger = logging.getLogger(__name__)
+
+
+def _metadata(raw: object) -> Dict[str, Any]:
+    """The client's metadata as a dict (Rasa accepts a JSON string too); {} if unusable."""
+    if isinstance(raw, str):
+        try:
+            raw = json.loads(raw)
+        except ValueError:
+            return {}
+    return raw if isinstance(raw, dict) else {}
 
 
 class SocketIOChannel(SocketIOInput):
@@ -19,17 +38,32 @@ class SocketIOChannel(SocketIOInput):
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]
                   ) -> Blueprint:
         """Rasa's blueprint with a session_request handler that joins the session's room."""
-        socketio_webhook = super().blueprint(on_new_message)
+        handle = guard(on_new_message)
+        socketio_webhook = super().blueprint(handle)
         sio = self.sio
         assert sio is not None  # set by SocketIOInput.blueprint
 
         @sio.on("session_request", namespace=self.namespace)
         async def session_request(sid: str, data: Optional[Any]) -> None:
             session_id = data.get("session_id") if isinstance(data, dict) else None
-            if not isinstance(session_id, str) or not session_id:
+            if not valid_sender_id(session_id):
                 session_id = uuid.uuid4().hex
             if self.session_persistence:
                 await sio.enter_room(sid, session_id)
             await sio.emit("session_confirm", session_id, room=sid)
+
+        @sio.on(self.user_message_evt, namespace=self.namespace)
+        async def handle_message(sid: str, data: Optional[Any]) -> None:
+            if not isinstance(data, dict) or not isinstance(data.get("message", ""), str):
+                logger.warning("Ignored a socket.io message that is not {message: text}.")
+                return
+            sender_id = data.get("session_id") if self.session_persistence else sid
+            if not valid_sender_id(sender_id):
+                logger.warning("Ignored a socket.io message without a valid session id.")
+                return
+            text = data.get("message", "")[:MAX_MESSAGE_CHARS]
+            await handle(UserMessage(
+                text, SocketIOOutput(sio, self.bot_message_evt), sender_id,
+                input_channel=self.name(), metadata=_metadata(data.get(self.metadata_key))))
 
         return socketio_webhook

@@ -23,6 +23,7 @@ from sanic import Blueprint, Sanic, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from connectors.guard import guard
 from connectors.recent import RecentIds
 
 logger = logging.getLogger(__name__)
@@ -110,6 +111,7 @@ class TelegramChannel(InputChannel):
                   ) -> Blueprint:
         """Health, and the webhook that checks the secret before reading the update."""
         telegram_webhook = Blueprint("telegram_webhook", __name__)
+        handle = guard(on_new_message)
 
         @telegram_webhook.route("/", methods=["GET"])
         async def health(_: Request) -> HTTPResponse:
@@ -141,7 +143,7 @@ class TelegramChannel(InputChannel):
             if update.callback_query is not None:
                 await self.acknowledge_button(update.callback_query.id)
             try:
-                await on_new_message(UserMessage(
+                await handle(UserMessage(
                     text, self.get_output_channel(), chat_id, input_channel=self.name(),
                     metadata=self.get_metadata(request)))
             except Exception:  # noqa: BLE001 - Telegram retries on errors; answer once

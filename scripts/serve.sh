@@ -8,7 +8,6 @@ ACTION_PORT="${ACTION_PORT:-5055}"
 RASA_PORT="${RASA_PORT:-5005}"
 mkdir -p var
 export TANDEM_ACTION_URL="${TANDEM_ACTION_URL:-http://localhost:$ACTION_PORT/webhook}"
-export TANDEM_TRACKER_DB="${TANDEM_TRACKER_DB:-$PWD/var/tandem.db}"
 export PYTHONPATH="$PWD${PYTHONPATH:+:$PYTHONPATH}"
 
 "$BIN/rasa" run actions --actions actions --port "$ACTION_PORT" > var/actions.log 2>&1 &

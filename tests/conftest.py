@@ -7,7 +7,9 @@ import yaml
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions import actions as actions_module
 from bench.data import ROOT
+from storage.profiles import ProfileStore
 
 
 
@@ -67,3 +69,11 @@ def make_tracker() -> Callable[..., Tracker]:
         )
 
     return _make
+
+
+@pytest.fixture(autouse=True)
+def profile_store(tmp_path, monkeypatch) -> ProfileStore:
+    """Every test's actions record into a fresh SQLite profile store, never var/tandem.db."""
+    store = ProfileStore(f"sqlite:///{tmp_path / 'profiles.db'}")
+    monkeypatch.setattr(actions_module, "profiles", lambda: store)
+    return store

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Dict, Iterator, List, Optional, Sequence
 
 import requests
+from urllib.parse import quote
 
 from bench.data import ROOT
 
@@ -53,8 +54,9 @@ class Bot:
     """A running Tandem: REST webhook and the HTTP API, with helpers for tests."""
 
     def __init__(self, rasa_url: str, rasa_pid: int, actions_pid: int,
-                 startup_seconds: float) -> None:
+                 startup_seconds: float, db_url: str = "") -> None:
         self.url = rasa_url
+        self.db_url = db_url
         self.rasa_pid = rasa_pid
         self.actions_pid = actions_pid
         self.startup_seconds = startup_seconds
@@ -68,10 +70,24 @@ class Bot:
 
     def tracker(self, sender: str) -> Dict:
         """The conversation tracker from the HTTP API."""
-        response = requests.get(f"{self.url}/conversations/{sender}/tracker",
+        response = requests.get(f"{self.url}/conversations/{quote(sender, safe='')}/tracker",
                                 params={"token": TOKEN}, timeout=30)
         response.raise_for_status()
         return response.json()
+
+    def rows(self, table: str, sender: str) -> int:
+        """How many rows of `table` (events, tandem_results) belong to `sender`, read
+        straight from the database."""
+        import sqlalchemy as sa
+
+        engine = sa.create_engine(self.db_url)
+        try:
+            with engine.connect() as connection:
+                return int(connection.execute(
+                    sa.text(f"SELECT count(*) FROM {table} WHERE sender_id = :sender"),
+                    {"sender": sender}).scalar_one())
+        finally:
+            engine.dispose()
 
     def slots(self, sender: str) -> Dict:
         """The tracker's current slots."""
@@ -96,7 +112,8 @@ def running_bot(db_path: Path, env_extra: Optional[Dict[str, str]] = None,
                  if not k.startswith(("SLACK_", "TELEGRAM_", "TANDEM_"))}
     env = dict(inherited, PYTHONPATH=str(ROOT), TF_CPP_MIN_LOG_LEVEL="2",
                TANDEM_ACTION_URL=f"http://127.0.0.1:{action_port}/webhook",
-               TANDEM_TRACKER_DB=str(db_path), **(env_extra or {}))
+               TANDEM_DB_URL=f"sqlite:///{db_path}")
+    env.update(env_extra or {})
     logs = db_path.parent
     actions = subprocess.Popen(
         [RASA, "run", "actions", "--actions", "actions", "--port", str(action_port)],
@@ -112,7 +129,7 @@ def running_bot(db_path: Path, env_extra: Optional[Dict[str, str]] = None,
             cwd=ROOT, env=env, stdout=open(logs / "rasa.log", "w"), stderr=subprocess.STDOUT)
         _wait_http(f"http://127.0.0.1:{rasa_port}/status?token={TOKEN}", 300, rasa)
         yield Bot(f"http://127.0.0.1:{rasa_port}", rasa.pid, actions.pid,
-                  time.monotonic() - started)
+                  time.monotonic() - started, env["TANDEM_DB_URL"])
     finally:
         if rasa is not None:
             _stop(rasa)

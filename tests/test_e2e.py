@@ -143,3 +143,91 @@ def test_channels_without_credentials_are_switched_off(bot: Bot, channel: str) -
                              timeout=30)
     assert response.status_code == 404
     assert "not configured" in response.json()["error"]
+
+
+# --- Memory: summary, forget me, anonymous mode, sender ids (SQLite) -----------------------
+
+SITUATIONS = [
+    "I always lie to my sister's boss and say she's sick when she's hungover",
+    "I do all the cooking, cleaning and bills and my husband never even asks how my day "
+    "was. I'm exhausted and nobody helps me.",
+    "I told my mum no when she asked me to host christmas again and I honestly didn't feel "
+    "guilty about it, she was fine",
+]
+
+
+def test_summary_counts_what_the_person_described(bot: Bot) -> None:
+    sender = new_sender()
+    for text in SITUATIONS:
+        bot.send(sender, text)
+    analysed = sum(1 for e in bot.tracker(sender)["events"]
+                   if e["event"] == "slot" and e["name"] == "findings" and e["value"])
+    assert bot.rows("tandem_results", sender) == analysed >= 2
+    body = texts(bot.send(sender, "show my summary"))
+    assert f"({analysed} in all)" in body
+    assert "codependent" in body and "Article section" in body
+
+
+def test_forget_me_deletes_every_row_of_that_person_only(bot: Bot) -> None:
+    sender, other = new_sender(), new_sender()
+    for person in (sender, other):
+        bot.send(person, SITUATIONS[1])
+    assert bot.rows("events", sender) > 0 and bot.rows("tandem_results", sender) == 1
+    replies = bot.send(sender, "please forget me")
+    buttons = [b["payload"] for r in replies for b in r.get("buttons", [])]
+    assert buttons == ["/affirm", "/deny"]
+    assert "deleted" in texts(bot.send(sender, "/affirm"))
+    assert bot.rows("events", sender) == 0
+    assert bot.rows("tandem_results", sender) == 0
+    assert bot.rows("events", other) > 0 and bot.rows("tandem_results", other) == 1
+    assert "Tandem" in texts(bot.send(sender, "hi"))  # a fresh start, with the intro
+
+
+def test_saying_no_to_forgetting_keeps_everything(bot: Bot) -> None:
+    sender = new_sender()
+    bot.send(sender, SITUATIONS[0])
+    bot.send(sender, "delete all my data")
+    assert "haven't deleted anything" in texts(bot.send(sender, "/deny"))
+    assert bot.rows("tandem_results", sender) == 1
+
+
+def test_anonymous_mode_records_nothing_more(bot: Bot) -> None:
+    sender = new_sender()
+    bot.send(sender, SITUATIONS[0])
+    assert "won't add anything" in texts(bot.send(sender, "don't remember me"))
+    bot.send(sender, SITUATIONS[1])
+    assert bot.slots(sender)["findings"]  # still explained
+    assert bot.rows("tandem_results", sender) == 1
+
+
+@pytest.mark.parametrize("sender", ["Zoë 😀 日本 ✓", "x'); DROP TABLE events;--", "a" * 255,
+                                    "50%_off\\path"])
+def test_unusual_sender_ids_are_stored_and_kept_apart(bot: Bot, sender: str) -> None:
+    # Read from the database: Rasa's HTTP API does not unquote ids in its URL paths.
+    assert "give and take" in texts(bot.send(sender, SITUATIONS[1]))
+    assert bot.rows("events", sender) > 0
+    assert bot.rows("tandem_results", sender) == 1
+
+
+@pytest.mark.parametrize("body", [
+    {"sender": "x" * 256, "message": "hi"},
+    {"sender": "", "message": "hi"},
+    {"sender": "a\nb", "message": "hi"},
+    {"message": "hi"},
+    {"sender": 42, "message": "hi"},
+    {"sender": "ok", "message": ["hi"]},
+    {"sender": "ok", "message": "x" * 20_001},
+    [1, 2, 3],
+])
+def test_bad_rest_bodies_get_a_clean_400(bot: Bot, body: object) -> None:
+    response = requests.post(f"{bot.url}/webhooks/rest/webhook", json=body, timeout=30)
+    assert response.status_code == 400
+    assert "error" in response.json()
+
+
+@pytest.mark.parametrize("raw", [b"{not json", b"\xff\xfe\x00", b""])
+def test_non_json_rest_bodies_get_a_clean_400(bot: Bot, raw: bytes) -> None:
+    response = requests.post(f"{bot.url}/webhooks/rest/webhook", data=raw, timeout=30,
+                             headers={"Content-Type": "application/json"})
+    assert response.status_code == 400
+    assert bot.send(new_sender(), "hello")  # and the server keeps serving

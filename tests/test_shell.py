@@ -18,7 +18,7 @@ def shell(tmp_path: Path):
     if not MODEL.exists():
         pytest.fail(f"{MODEL} is missing: run `make train` first")
     env = dict(os.environ, ACTION_PORT=str(free_port()), RASA_PORT=str(free_port()),
-               TANDEM_TRACKER_DB=str(tmp_path / "shell.db"), TERM="dumb")
+               TANDEM_DB_URL=f"sqlite:///{tmp_path / 'shell.db'}", TERM="dumb")
     env.pop("TANDEM_ACTION_URL", None)  # let the Makefile point rasa at its action server
     child = pexpect.spawn(shutil.which("make") or "make", ["--no-print-directory", "shell"],
                           cwd=str(ROOT), env=env, encoding="utf-8", timeout=240,

@@ -1,0 +1,61 @@
+"""Two rasa replicas behind nginx, on PostgreSQL and a Redis lock store: 50 people at once.
+
+Checks correctness only (every reply arrives, trackers hold exactly each person's messages
+in order, profiles are complete); `make bench` reports the speed of one replica vs two.
+"""
+
+from pathlib import Path
+from typing import Iterator, List
+
+import pytest
+
+from bench.load import CONVERSATION, run_load
+from tests.servers import Bot, running_bot
+from tests.services import (
+    HAVE_NGINX,
+    HAVE_POSTGRES,
+    HAVE_REDIS,
+    running_nginx,
+    running_postgres,
+    running_redis,
+)
+
+pytestmark = pytest.mark.skipif(
+    not (HAVE_POSTGRES and HAVE_REDIS and HAVE_NGINX),
+    reason="needs Debian's postgresql, redis-server and nginx (.ci/run installs them)")
+
+USERS = 50
+
+
+@pytest.fixture(scope="module")
+def replicas(tmp_path_factory: pytest.TempPathFactory) -> Iterator[List[Bot]]:
+    folder: Path = tmp_path_factory.mktemp("scale")
+    with running_postgres() as postgres, running_redis() as redis:
+        env = {"TANDEM_DB_URL": postgres.url, "TANDEM_REDIS_URL": redis}
+        (folder / "a").mkdir()
+        (folder / "b").mkdir()
+        with running_bot(folder / "a" / "x.db", env_extra=env) as first, \
+                running_bot(folder / "b" / "x.db", env_extra=env) as second:
+            yield [first, second]
+
+
+def test_fifty_people_across_two_replicas_lose_nothing(replicas: List[Bot]) -> None:
+    first, second = replicas
+    upstreams = [bot.url.removeprefix("http://") for bot in replicas]
+    with running_nginx(upstreams) as balancer:
+        result = run_load(balancer.url, USERS)
+        served = balancer.served_by()
+    assert result.errors == []
+    assert len(result.latencies_ms) == USERS * len(CONVERSATION)
+    for sender in result.senders:
+        events = first.tracker(sender)["events"]
+        users = [e["text"] for e in events if e["event"] == "user"]
+        assert users == list(CONVERSATION), sender  # all ten, in order, none twice
+        assert second.tracker(sender)["events"] == events  # one store, both replicas agree
+        analysed = sum(1 for e in events
+                       if e["event"] == "slot" and e["name"] == "findings" and e["value"])
+        assert analysed >= 3
+        assert first.rows("tandem_results", sender) == analysed
+    # Round robin really spread the people's messages over both replicas.
+    assert sorted(served) == sorted(upstreams)
+    assert min(served.values()) >= USERS * len(CONVERSATION) // 4
