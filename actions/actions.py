@@ -9,7 +9,7 @@ from rasa_sdk.events import ActionExecuted, EventType, SessionStarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.exc import SQLAlchemyError
 
-from actions import analysis, knowledge, language, safety, summary
+from actions import analysis, knowledge, language, safety
 from actions.analysis import Finding
 from storage.profiles import ProfileStore
 from storage.tracker_store import FORGET_SLOT
@@ -25,6 +25,11 @@ CANDIDATES = "clarify_candidates"
 DIMENSION = "dimension"
 INPUT_ISSUE = "input_issue"
 ANONYMOUS = "anonymous"
+LAST_FINDINGS = "last_findings"
+LAST_ALTERNATIVES = "last_alternatives"
+CORRECTING = "correcting"
+FEEDBACK_PENDING = "feedback_pending"
+SENTENCE_RANKINGS = "sentence_rankings"
 CLEARED_ON_NEW_SESSION = {CANDIDATES, DIMENSION, INPUT_ISSUE, FORGET_SLOT,
                           "session_started_metadata"}
 # The web widget shows images; other channels get the summary as text only.
@@ -94,6 +99,51 @@ def explain(dispatcher: CollectingDispatcher, finding: Finding) -> None:
     )
 
 
+def explain_quoted(dispatcher: CollectingDispatcher, evidence: analysis.Evidence) -> None:
+    """One of several patterns: the person's words, the table cell, the explanation."""
+    kb = knowledge.get()
+    finding = evidence.finding
+    dimension = kb.dimension(finding.dimension)
+    entry = dimension.pole(finding.pole)
+    dispatcher.utter_message(
+        response="utter_finding_quoted", quote=language.short_quote(evidence.sentence),
+        pole_phrase=kb.pole_phrases[finding.pole], dimension_name=dimension.name,
+        table_cell=entry.table_cell, attribution=kb.attribution)
+    dispatcher.utter_message(
+        response="utter_explanation", explanation=entry.explanation, section=entry.section)
+
+
+def summarise_several(dispatcher: CollectingDispatcher, findings: Sequence[Finding]) -> None:
+    """One short combined summary after several patterns."""
+    kb = knowledge.get()
+    patterns = "; ".join(kb.labels["pattern_item"].format(
+        pole_phrase=kb.pole_phrases[f.pole], dimension=kb.dimension(f.dimension).name)
+        for f in findings)
+    dispatcher.utter_message(response=f"utter_multi_summary_{analysis.overall_pattern(findings)}",
+                             count=len(findings), patterns=patterns)
+
+
+def report(dispatcher: CollectingDispatcher, tracker: Tracker,
+           evidence: Sequence[analysis.Evidence]) -> List[EventType]:
+    """Explains one finding, or several with the person's words; then asks if it helped."""
+    findings = [e.finding for e in evidence]
+    if len(evidence) == 1:
+        explain(dispatcher, findings[0])
+    else:
+        for item in evidence:
+            explain_quoted(dispatcher, item)
+        summarise_several(dispatcher, findings)
+    dispatcher.utter_message(response="utter_ask_helpful")
+    remember(tracker, findings)
+    ranking = tracker.latest_message.get("intent_ranking") or []
+    others = analysis.alternatives(ranking, exclude=[f.dimension for f in findings])
+    return analysis_slots(findings) + [
+        SlotSet(LAST_FINDINGS, [f.key for f in findings]),
+        SlotSet(LAST_ALTERNATIVES, [f.key for f in others]),
+        SlotSet(FEEDBACK_PENDING, [f.key for f in findings]),
+    ]
+
+
 def latest_text(tracker: Tracker) -> str:
     """The text of the person's latest message ('' when there is none)."""
     return tracker.latest_message.get("text") or ""
@@ -131,6 +181,10 @@ def analyze_latest(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[E
         # Tandem's buttons never send one, so it must not produce findings.
         dispatcher.utter_message(response="utter_fallback")
         return analysis_slots([])
+    several = analysis.sentence_findings(tracker.latest_message.get(SENTENCE_RANKINGS),
+                                         tracker.latest_message.get("intent_ranking") or [])
+    if several:
+        return report(dispatcher, tracker, several)
     decision = analysis.decide(tracker.latest_message.get("intent_ranking") or [],
                                words=language.word_count(text))
     if decision.too_short:
@@ -140,10 +194,8 @@ def analyze_latest(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[E
         dispatcher.utter_message(response="utter_glad_you_are_safe")
         return analysis_slots([])
     if decision.findings:
-        for finding in decision.findings:
-            explain(dispatcher, finding)
-        remember(tracker, decision.findings)
-        return analysis_slots(decision.findings)
+        return report(dispatcher, tracker,
+                      [analysis.Evidence(f, text) for f in decision.findings])
     if decision.needs_clarification:
         dispatcher.utter_message(response="utter_ask_clarify",
                                  buttons=clarification_buttons(decision.candidates))
@@ -184,8 +236,9 @@ class ActionResetAnalysisSlots(Action):
             SlotSet(INPUT_ISSUE, issue),
         ]
         intent = (tracker.latest_message.get("intent") or {}).get("name")
-        if intent not in ANSWERS_TO_CLARIFICATION and tracker.get_slot(CANDIDATES):
-            events.append(SlotSet(CANDIDATES, None))
+        if intent not in ANSWERS_TO_CLARIFICATION:
+            events.extend(SlotSet(name, None) for name in (CANDIDATES, CORRECTING)
+                          if tracker.get_slot(name))
         return events
 
 
@@ -201,7 +254,7 @@ class ActionAnalyzeSituation(Action):
 
 
 class ActionResolveClarification(Action):
-    """Completes the analysis with the dimension the person picked."""
+    """Completes the analysis (or a correction) with the dimension the person picked."""
 
     def name(self) -> str:
         return "action_resolve_clarification"
@@ -218,9 +271,21 @@ class ActionResolveClarification(Action):
         if finding is None:
             dispatcher.utter_message(response="utter_clarify_without_context")
             return analysis_slots([]) + [SlotSet(DIMENSION, None)]
-        explain(dispatcher, finding)
-        remember(tracker, [finding])
-        return analysis_slots([finding]) + [SlotSet(DIMENSION, None)]
+        correcting = tracker.get_slot(CORRECTING)
+        if correcting:
+            record_correction(tracker, correcting, finding)
+            dispatcher.utter_message(response="utter_correction_thanks")
+        events = report(dispatcher, tracker, [analysis.Evidence(finding, "")])
+        return events + [SlotSet(DIMENSION, None), SlotSet(CORRECTING, None)]
+
+
+def record_correction(tracker: Tracker, correcting: Dict[str, Any], finding: Finding) -> None:
+    """Stores "that's not it" for review; a storage failure only costs the record."""
+    try:
+        profiles().record_correction(tracker.sender_id, str(correcting.get("finding")),
+                                     finding.key, correcting.get("message_timestamp"))
+    except (SQLAlchemyError, ValueError) as error:
+        logger.warning("Correction not recorded: %s", type(error).__name__)
 
 
 class ActionRespondToCrisis(Action):
@@ -237,68 +302,3 @@ class ActionRespondToCrisis(Action):
             return analysis_slots([])
         return respond_to_crisis(dispatcher)
 
-
-class ActionShowSummary(Action):
-    """What the person has described over time, with the article's advice for the top one."""
-
-    def name(self) -> str:
-        return "action_show_summary"
-
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: Dict[str, Any]) -> List[EventType]:
-        try:
-            found = profiles().summary(tracker.sender_id)
-        except SQLAlchemyError as error:
-            logger.warning("Summary unavailable: %s", type(error).__name__)
-            dispatcher.utter_message(response="utter_storage_trouble")
-            return []
-        top = summary.top_pattern(found)
-        if top is None:
-            dispatcher.utter_message(response="utter_summary_empty")
-            return []
-        kb = knowledge.get()
-        dimension = kb.dimension(top.dimension)
-        entry = dimension.pole(top.pole)
-        dispatcher.utter_message(
-            response="utter_summary", total=found.total,
-            since=found.first_recorded.strftime("%d %b %Y") if found.first_recorded else "",
-            lines=summary.dimension_lines(found, kb), top_pole_phrase=kb.pole_phrases[top.pole],
-            top_dimension=dimension.name, top_count=top.times, top_advice=entry.advice,
-            top_section=entry.section)
-        if tracker.get_latest_input_channel() in CHANNELS_WITH_CHART:
-            dispatcher.utter_message(
-                image=summary.as_data_uri(summary.chart_png(found.counts, kb)))
-        if tracker.get_slot(ANONYMOUS):
-            dispatcher.utter_message(response="utter_summary_anonymous_note")
-        return []
-
-
-class ActionForgetMe(Action):
-    """Deletes the person's results; the tracker store then deletes the conversation."""
-
-    def name(self) -> str:
-        return "action_forget_me"
-
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: Dict[str, Any]) -> List[EventType]:
-        try:
-            deleted = profiles().forget(tracker.sender_id)
-        except SQLAlchemyError as error:
-            logger.warning("Forget failed: %s", type(error).__name__)
-            dispatcher.utter_message(response="utter_storage_trouble")
-            return []
-        logger.info("Forgot a person on request (%d results deleted).", deleted)
-        dispatcher.utter_message(response="utter_forgotten")
-        return [SlotSet(FORGET_SLOT, True)]
-
-
-class ActionGoAnonymous(Action):
-    """From now on, nothing about this person goes into the profile store."""
-
-    def name(self) -> str:
-        return "action_go_anonymous"
-
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: Dict[str, Any]) -> List[EventType]:
-        dispatcher.utter_message(response="utter_anonymous_on")
-        return [SlotSet(ANONYMOUS, True)]

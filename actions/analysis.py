@@ -29,6 +29,12 @@ POLE_TIE = 0.1
 MIN_SITUATION = 0.1
 # A situation needs a few words: "lol" or "my boyfriend" is not one yet.
 MIN_WORDS = 3
+# In a message of several sentences, a sentence is reported as a pattern of its own when
+# its top class has at least this confidence (tuned on the dev part of the multi-pattern
+# set, tests/multi/dev.yml; bench/results/quality.md).
+SENTENCE_CONFIDENT = 0.5
+# At most this many patterns are reported for one message.
+MAX_FINDINGS = 3
 
 
 @dataclass(frozen=True)
@@ -139,6 +145,55 @@ def decide(ranking: Iterable[Mapping], confident: float = CONFIDENT,
         # Unsure and nothing to offer as an alternative: not a situation Tandem can read.
         return Decision()
     return Decision(candidates=tuple(_settle_poles(ranked, candidates)))
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """A finding and the sentence of the person's message that shows it."""
+
+    finding: Finding
+    sentence: str
+
+
+def sentence_findings(sentence_rankings: Optional[Sequence[Mapping]],
+                      whole_ranking: Iterable[Mapping] = (),
+                      confident: float = SENTENCE_CONFIDENT) -> List[Evidence]:
+    """Patterns on two or more dimensions, each from its own sentence; else [].
+
+    Args:
+        sentence_rankings: the classifier's `sentence_rankings` (text and ranking per
+            sentence), present on messages of two or more sentences.
+        whole_ranking: the whole message's intent ranking; its top dimension, if found in
+            a sentence, is reported first (this keeps single-pattern top-1 unchanged).
+        confident: minimum top confidence for a sentence to count.
+
+    Returns:
+        The most confident finding per dimension, most confident first (the message's
+        own top dimension leading), at most MAX_FINDINGS; empty when fewer than two
+        dimensions qualify, so the message is read as a whole instead.
+    """
+    best: dict = {}
+    for entry in sentence_rankings or []:
+        ranked = situation_ranking(entry.get("ranking") or [])
+        if not ranked or ranked[0].confidence < confident:
+            continue
+        top = ranked[0]
+        if top.dimension not in best or best[top.dimension].finding.confidence < top.confidence:
+            best[top.dimension] = Evidence(top, str(entry.get("text") or ""))
+    if len(best) < 2:
+        return []
+    overall = _best_per_dimension(situation_ranking(whole_ranking))
+    lead = overall[0].dimension if overall else None
+    found = sorted(best.values(), key=lambda e: (e.finding.dimension != lead,
+                                                 -e.finding.confidence))
+    return found[:MAX_FINDINGS]
+
+
+def alternatives(ranking: Iterable[Mapping], exclude: Iterable[str] = ()) -> List[Finding]:
+    """The next most likely dimensions (best pole each), for "that's not it"."""
+    skip = set(exclude)
+    return [f for f in _best_per_dimension(situation_ranking(ranking))
+            if f.dimension not in skip][:MAX_CANDIDATES]
 
 
 def resolve(candidate_keys: Sequence[str], chosen_dimension: Optional[str]) -> Optional[Finding]:

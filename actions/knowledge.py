@@ -23,7 +23,8 @@ POLES = ("interdependent", "codependent")
 DEFAULT_PATH = Path(__file__).resolve().parent.parent / "knowledge" / "article.yml"
 # Short texts the actions put together: button titles, summary lines, chart labels.
 LABELS = ("none_of_these", "summary_line", "chart_title", "chart_codependent",
-          "chart_interdependent")
+          "chart_interdependent", "pattern_item", "standing_codependent", "standing_in_between",
+          "standing_interdependent", "self_check_line", "person_prefix")
 
 
 class KnowledgeError(ValueError):
@@ -50,6 +51,10 @@ class Dimension:
     label: str
     interdependent: PoleEntry
     codependent: PoleEntry
+    # The concept whose answer backs "why?" and "tell me more" for this dimension.
+    related_concept: str
+    # Which pole "often" means in the self-check question for this dimension.
+    self_check_often: str
 
     def pole(self, pole: str) -> PoleEntry:
         """The entry for `pole` ("interdependent" or "codependent")."""
@@ -119,6 +124,8 @@ def parse(raw: dict) -> Knowledge:
             label=_require(entry, "label", f"dimensions.{key}"),
             interdependent=_pole_entry(entry.get("interdependent"), key, "interdependent"),
             codependent=_pole_entry(entry.get("codependent"), key, "codependent"),
+            related_concept=_require(entry, "related_concept", f"dimensions.{key}"),
+            self_check_often=_require(entry, "self_check_often", f"dimensions.{key}"),
         )
     concepts = {
         key: Concept(
@@ -129,6 +136,11 @@ def parse(raw: dict) -> Knowledge:
         )
         for key, entry in (raw.get("concepts") or {}).items()
     }
+    for dimension in dimensions.values():
+        if dimension.related_concept not in concepts:
+            raise KnowledgeError(f"dimensions.{dimension.key}: unknown related_concept")
+        if dimension.self_check_often not in POLES:
+            raise KnowledgeError(f"dimensions.{dimension.key}: self_check_often must be a pole")
     poles = raw.get("poles") or {}
     labels = raw.get("labels") or {}
     return Knowledge(

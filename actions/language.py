@@ -55,3 +55,16 @@ def words(text: str) -> List[str]:
 def word_count(text: str) -> int:
     """Number of words in `text`."""
     return len(words(text))
+
+
+# Quotes of the person's own words stay short enough to read at a glance.
+MAX_QUOTE_CHARS = 90
+
+
+def short_quote(sentence: str, max_chars: int = MAX_QUOTE_CHARS) -> str:
+    """The sentence without its final punctuation, cut at a word boundary if too long."""
+    text = " ".join(sentence.split()).rstrip(".!?,;: ")
+    if len(text) <= max_chars:
+        return text
+    cut = text[:max_chars].rsplit(" ", 1)[0].rstrip(",;: ")
+    return cut + "…"

@@ -24,6 +24,12 @@ from components.text_features import TextFeatures
 
 logger = logging.getLogger(__name__)
 _FILE = "classifier.joblib"
+# Output property: per-sentence rankings for messages of two or more sentences, so the
+# actions can report several patterns, each tied to the sentence that shows it.
+SENTENCE_RANKINGS = "sentence_rankings"
+SPACY_DOC = "text_spacy_doc"  # set by SpacyNLP
+MIN_SENTENCE_WORDS = 3
+SENTENCE_TOP_K = 5
 
 
 @DefaultV1Recipe.register(
@@ -117,17 +123,37 @@ class TandemIntentClassifier(GraphComponent, IntentClassifier):
         assert self._tfidf_model is not None
         return [str(c) for c in self._tfidf_model.classes_]
 
+    def _ranking(self, probs: np.ndarray, top_k: Optional[int] = None) -> List[Dict[str, Any]]:
+        classes = self.classes
+        order = np.argsort(probs)[::-1][:top_k]
+        return [{INTENT_NAME_KEY: classes[i], "confidence": float(probs[i])} for i in order]
+
     def process(self, messages: List[Message]) -> List[Message]:
-        """Sets intent and the full intent ranking on each message."""
+        """Sets intent and ranking on each message; per-sentence rankings where useful."""
         if self._tfidf_model is None:
             return messages
         texts = [m.get(TEXT) or "" for m in messages]
-        probabilities = self.predict_proba(texts)
-        classes = self.classes
-        for message, probs in zip(messages, probabilities, strict=False):
-            order = np.argsort(probs)[::-1]
-            ranking = [{INTENT_NAME_KEY: classes[i], "confidence": float(probs[i])}
-                       for i in order]
+        sentences = [_sentences(m) for m in messages]
+        flat = [s for group in sentences for s in group]
+        probabilities = self.predict_proba(texts + flat)
+        per_sentence = iter(probabilities[len(texts):])
+        for message, probs, group in zip(messages, probabilities, sentences, strict=False):
+            ranking = self._ranking(probs)
             message.set(INTENT, ranking[0], add_to_output=True)
             message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
+            if group:
+                message.set(SENTENCE_RANKINGS, [
+                    {TEXT: sentence, "ranking": self._ranking(next(per_sentence),
+                                                              SENTENCE_TOP_K)}
+                    for sentence in group], add_to_output=True)
         return messages
+
+
+def _sentences(message: Message) -> List[str]:
+    """The message's sentences of at least three words, if it has two or more of them."""
+    doc = message.get(SPACY_DOC)
+    if doc is None or not doc.has_annotation("SENT_START"):
+        return []
+    sentences = [s.text.strip() for s in doc.sents
+                 if sum(1 for t in s if t.is_alpha) >= MIN_SENTENCE_WORDS]
+    return sentences if len(sentences) >= 2 else []

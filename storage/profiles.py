@@ -34,6 +34,38 @@ class Result(Base):  # type: ignore[misc, valid-type]
     channel = sa.Column(sa.String(50))
 
 
+class Feedback(Base):  # type: ignore[misc, valid-type]
+    """One answer to "was this helpful?"."""
+
+    __tablename__ = "tandem_feedback"
+
+    id = sa.Column(sa.Integer, primary_key=True)
+    sender_id = sa.Column(sa.String(MAX_SENDER_ID), nullable=False, index=True)
+    recorded_at = sa.Column(sa.DateTime(timezone=True), nullable=False, index=True)
+    helpful = sa.Column(sa.Boolean, nullable=False)
+    findings = sa.Column(sa.Text, nullable=False)
+
+
+class Correction(Base):  # type: ignore[misc, valid-type]
+    """"That's not it": the finding Tandem gave and the one the person picked.
+
+    The message itself stays in the tracker store (found by sender and timestamp), so a
+    correction disappears with the conversation when the person is forgotten.
+    """
+
+    __tablename__ = "tandem_corrections"
+
+    id = sa.Column(sa.Integer, primary_key=True)
+    sender_id = sa.Column(sa.String(MAX_SENDER_ID), nullable=False, index=True)
+    recorded_at = sa.Column(sa.DateTime(timezone=True), nullable=False, index=True)
+    message_timestamp = sa.Column(sa.Float)
+    original = sa.Column(sa.String(60), nullable=False)
+    corrected = sa.Column(sa.String(60), nullable=False)
+
+
+PERSONAL_TABLES = (Result, Feedback, Correction)
+
+
 @dataclass
 class Summary:
     """What one person has described over time."""
@@ -86,29 +118,65 @@ class ProfileStore:
                                recorded_at=when or datetime.now(timezone.utc)))
             session.commit()
 
-    def results(self, sender_id: str) -> List[Result]:
-        """A person's rows, oldest first."""
+    def results(self, sender_id: str, kind: Optional[str] = None) -> List[Result]:
+        """A person's rows (of one kind, if given), oldest first."""
         with self._session() as session:
-            return list(session.query(Result).filter(Result.sender_id == sender_id)
-                        .order_by(Result.recorded_at, Result.id))
+            query = session.query(Result).filter(Result.sender_id == sender_id)
+            if kind is not None:
+                query = query.filter(Result.kind == kind)
+            return list(query.order_by(Result.recorded_at, Result.id))
 
     def summary(self, sender_id: str) -> Summary:
-        """What a person has described over time."""
-        return summarise(self.results(sender_id))
+        """What a person has described over time (situations; self-checks are apart)."""
+        return summarise(self.results(sender_id, kind="situation"))
+
+    def record_feedback(self, sender_id: str, helpful: bool, findings: Sequence[str]) -> None:
+        """Adds one answer to "was this helpful?"."""
+        with self._session() as session:
+            session.add(Feedback(sender_id=sender_id, helpful=helpful,
+                                 findings=json.dumps(list(findings)),
+                                 recorded_at=datetime.now(timezone.utc)))
+            session.commit()
+
+    def feedback_counts(self) -> Dict[bool, int]:
+        """How many answers said helpful (True) and not helpful (False)."""
+        with self._session() as session:
+            rows = session.query(Feedback.helpful, sa.func.count()).group_by(Feedback.helpful)
+            counts = {True: 0, False: 0}
+            counts.update({bool(helpful): int(n) for helpful, n in rows})
+            return counts
+
+    def record_correction(self, sender_id: str, original: str, corrected: str,
+                          message_timestamp: Optional[float]) -> None:
+        """Notes that the person's message showed `corrected`, not `original`."""
+        with self._session() as session:
+            session.add(Correction(sender_id=sender_id, original=original,
+                                   corrected=corrected, message_timestamp=message_timestamp,
+                                   recorded_at=datetime.now(timezone.utc)))
+            session.commit()
+
+    def corrections(self) -> List[Correction]:
+        """Every recorded correction, oldest first."""
+        with self._session() as session:
+            return list(session.query(Correction).order_by(Correction.recorded_at))
 
     def forget(self, sender_id: str) -> int:
-        """Deletes every row about a person; returns how many went."""
+        """Deletes every row about a person in every table; returns how many went."""
+        deleted = 0
         with self._session() as session:
-            deleted = session.query(Result).filter(Result.sender_id == sender_id).delete(
-                synchronize_session=False)
+            for table in PERSONAL_TABLES:
+                deleted += session.query(table).filter(table.sender_id == sender_id).delete(
+                    synchronize_session=False)
             session.commit()
         return int(deleted)
 
     def purge_before(self, cutoff: datetime) -> int:
-        """Deletes rows recorded before `cutoff`; returns how many went."""
+        """Deletes rows recorded before `cutoff` in every table; returns how many went."""
+        deleted = 0
         with self._session() as session:
-            deleted = session.query(Result).filter(Result.recorded_at < cutoff).delete(
-                synchronize_session=False)
+            for table in PERSONAL_TABLES:
+                deleted += session.query(table).filter(table.recorded_at < cutoff).delete(
+                    synchronize_session=False)
             session.commit()
         return int(deleted)
 

@@ -1,6 +1,6 @@
 """Shared fixtures: a domain, a dispatcher and a tracker factory, as in rasa-demo."""
 
-from typing import Any, Callable, Dict, List, Optional
+from typing import Any, Callable, Dict, Iterator, List, Optional
 
 import pytest
 import yaml
@@ -72,8 +72,10 @@ def make_tracker() -> Callable[..., Tracker]:
 
 
 @pytest.fixture(autouse=True)
-def profile_store(tmp_path, monkeypatch) -> ProfileStore:
+def profile_store(tmp_path, monkeypatch) -> Iterator[ProfileStore]:
     """Every test's actions record into a fresh SQLite profile store, never var/tandem.db."""
-    store = ProfileStore(f"sqlite:///{tmp_path / 'profiles.db'}")
-    monkeypatch.setattr(actions_module, "profiles", lambda: store)
-    return store
+    url = f"sqlite:///{tmp_path / 'profiles.db'}"
+    monkeypatch.setenv("TANDEM_DB_URL", url)
+    actions_module.profiles.cache_clear()
+    yield ProfileStore(url)
+    actions_module.profiles.cache_clear()

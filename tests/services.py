@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Dict, Iterator, List, Sequence
 
 from scripts import wait_for_port
-from tests.servers import free_port
+from tests.servers import Bot, free_port, running_bot
 
 PG_BINS = sorted(glob.glob("/usr/lib/postgresql/*/bin"))
 PG_BIN = Path(PG_BINS[-1]) if PG_BINS else None
@@ -151,3 +151,15 @@ http {{
 def _wait_port(port: int, seconds: float) -> None:
     if not wait_for_port.wait(port, seconds):
         raise TimeoutError(f"nothing listens on {port}")
+
+
+@contextmanager
+def running_replicas(folder: Path) -> Iterator[List[Bot]]:
+    """Two rasa replicas (each with its action server) on one PostgreSQL and one Redis."""
+    with running_postgres() as postgres, running_redis() as redis:
+        env = {"TANDEM_DB_URL": postgres.url, "TANDEM_REDIS_URL": redis}
+        for name in ("a", "b"):
+            (folder / name).mkdir(exist_ok=True)
+        with running_bot(folder / "a" / "logs.db", env_extra=env) as first, \
+                running_bot(folder / "b" / "logs.db", env_extra=env) as second:
+            yield [first, second]

@@ -52,10 +52,12 @@ def test_confident_situation_is_explained(dispatcher, make_tracker, domain,
     tracker = make_tracker("a few words about my family", intent, 0.93,
                            ranking((intent, 0.93), ("greet", 0.07)))
     events = run(ActionAnalyzeSituation(), dispatcher, tracker, domain)
-    assert slots(events) == {"findings": [f"{pole}:{dimension}"], "pattern": pole,
-                             "risk_detected": False, "clarify_candidates": None}
+    key = f"{pole}:{dimension}"
+    assert slots(events) == {"findings": [key], "pattern": pole, "risk_detected": False,
+                             "clarify_candidates": None, "last_findings": [key],
+                             "last_alternatives": [], "feedback_pending": [key]}
     assert responses(dispatcher) == ["utter_finding", "utter_explanation",
-                                     f"utter_contrast_{pole}"]
+                                     f"utter_contrast_{pole}", "utter_ask_helpful"]
     finding = dispatcher.messages[0]
     assert finding["table_cell"] and "Sharon Martin" in finding["attribution"]
 
@@ -106,7 +108,10 @@ def test_picked_dimension_completes_analysis(dispatcher, make_tracker, domain) -
     events = run(ActionResolveClarification(), dispatcher, tracker, domain)
     assert slots(events) == {"findings": ["codependent:self_worth"], "pattern": "codependent",
                              "risk_detected": False, "clarify_candidates": None,
-                             "dimension": None}
+                             "dimension": None, "correcting": None,
+                             "last_findings": ["codependent:self_worth"],
+                             "last_alternatives": [],
+                             "feedback_pending": ["codependent:self_worth"]}
     assert responses(dispatcher)[0] == "utter_finding"
 
 

@@ -231,3 +231,50 @@ def test_non_json_rest_bodies_get_a_clean_400(bot: Bot, raw: bytes) -> None:
                              headers={"Content-Type": "application/json"})
     assert response.status_code == 400
     assert bot.send(new_sender(), "hello")  # and the server keeps serving
+
+
+# --- Deeper conversations: several patterns, follow-ups, the self-check --------------------
+
+@pytest.mark.parametrize("text, findings, pattern", [
+    ("I do all the cooking and cleaning and he never lifts a finger. I'm terrified he'll "
+     "leave me if I ever complain.",
+     ["codependent:give_and_take", "codependent:security"], "codependent"),
+    ("My husband and I split the chores and both support each other. But I can't say no to "
+     "my mum, I always end up agreeing to whatever she wants.",
+     ["codependent:boundaries", "interdependent:give_and_take"], "mixed"),
+])
+def test_two_patterns_in_one_message_are_both_reported_with_the_person_s_words(
+        bot: Bot, text: str, findings: list, pattern: str) -> None:
+    sender = new_sender()
+    body = texts(bot.send(sender, text))
+    slots = bot.slots(sender)
+    assert slots["findings"] == findings and slots["pattern"] == pattern
+    assert body.count("When you say \"") == 2
+    assert "Put together, I noticed 2" in body
+    assert "Was this helpful?" in body
+
+
+def test_why_and_what_to_do_after_an_explanation(bot: Bot) -> None:
+    sender = new_sender()
+    bot.send(sender, SITUATIONS[1])
+    assert "The article's table contrasts two sides" in texts(bot.send(sender, "why?"))
+    assert "Article section: Interdependency encourages growth" in texts(
+        bot.send(sender, "what can I do about it"))
+
+
+def test_self_check_over_rest_with_a_crisis_in_the_middle(bot: Bot) -> None:
+    sender = new_sender()
+    assert "who is the relationship with" in texts(bot.send(sender, "check my relationship"))
+    first = bot.send(sender, "my mum")
+    assert "your mum" in texts(first) and len(first[-1]["buttons"]) == 3
+    bot.send(sender, '/answer_frequency{"frequency":"often"}')
+    crisis = texts(bot.send(sender, "I want to kill myself"))
+    assert "988" in crisis and "paused the self-check" in crisis
+    resumed = texts(bot.send(sender, "check my relationship"))
+    assert "2/9." in resumed  # picks up at the second question
+    for answer in ["rarely", "often", "sometimes", "often", "rarely", "often", "sometimes",
+                   "rarely"]:
+        replies = bot.send(sender, f'/answer_frequency{{"frequency":"{answer}"}}')
+    result = texts(replies)
+    assert "row by row" in result and "most needs care" in result
+    assert bot.rows("tandem_results", sender) == 1

@@ -2,13 +2,8 @@
 
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.actions import (
-    ActionAnalyzeSituation,
-    ActionForgetMe,
-    ActionGoAnonymous,
-    ActionResolveClarification,
-    ActionShowSummary,
-)
+from actions.actions import ActionAnalyzeSituation, ActionResolveClarification
+from actions.memory_actions import ActionForgetMe, ActionGoAnonymous, ActionShowSummary
 from actions import knowledge, summary
 from storage.profiles import ProfileStore
 from tests.conftest import ranking

@@ -4,21 +4,13 @@ Checks correctness only (every reply arrives, trackers hold exactly each person'
 in order, profiles are complete); `make bench` reports the speed of one replica vs two.
 """
 
-from pathlib import Path
 from typing import Iterator, List
 
 import pytest
 
 from bench.load import CONVERSATION, run_load
-from tests.servers import Bot, running_bot
-from tests.services import (
-    HAVE_NGINX,
-    HAVE_POSTGRES,
-    HAVE_REDIS,
-    running_nginx,
-    running_postgres,
-    running_redis,
-)
+from tests.servers import Bot
+from tests.services import HAVE_NGINX, HAVE_POSTGRES, HAVE_REDIS, running_nginx, running_replicas
 
 pytestmark = pytest.mark.skipif(
     not (HAVE_POSTGRES and HAVE_REDIS and HAVE_NGINX),
@@ -29,14 +21,8 @@ USERS = 50
 
 @pytest.fixture(scope="module")
 def replicas(tmp_path_factory: pytest.TempPathFactory) -> Iterator[List[Bot]]:
-    folder: Path = tmp_path_factory.mktemp("scale")
-    with running_postgres() as postgres, running_redis() as redis:
-        env = {"TANDEM_DB_URL": postgres.url, "TANDEM_REDIS_URL": redis}
-        (folder / "a").mkdir()
-        (folder / "b").mkdir()
-        with running_bot(folder / "a" / "x.db", env_extra=env) as first, \
-                running_bot(folder / "b" / "x.db", env_extra=env) as second:
-            yield [first, second]
+    with running_replicas(tmp_path_factory.mktemp("scale")) as bots:
+        yield bots
 
 
 def test_fifty_people_across_two_replicas_lose_nothing(replicas: List[Bot]) -> None:

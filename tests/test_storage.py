@@ -160,3 +160,23 @@ def test_findings_are_stored_as_json_lists(tmp_path: Path) -> None:
     store.record("ann", ["codependent:helping", "codependent:honesty"], "codependent", None)
     assert json.loads(store.results("ann")[0].findings) == ["codependent:helping",
                                                             "codependent:honesty"]
+
+
+def test_corrections_export_reads_the_words_from_the_tracker_store(tmp_path: Path,
+                                                                   domain: Domain) -> None:
+    from storage.corrections import as_nlu_yaml, candidates
+
+    url = f"sqlite:///{tmp_path / 't.db'}"
+    store = TandemTrackerStore(domain, host=url)
+    tracker = _tracker("ann", domain)
+    asyncio.run(store.save(tracker))
+    sent = next(e.timestamp for e in tracker.events if isinstance(e, UserUttered))
+    profiles = ProfileStore(url)
+    profiles.record_correction("ann", "codependent:helping", "codependent:honesty", sent)
+    profiles.record_correction("gone", "codependent:helping", "codependent:honesty", 1.0)
+    found = candidates(make_engine(url))
+    assert found == {"situation_codependent_honesty": ["hello"]}
+    text = as_nlu_yaml(found)
+    assert "Review each one" in text and "    - hello" in text
+    assert profiles.forget("ann") == 1
+    assert candidates(make_engine(url)) == {}

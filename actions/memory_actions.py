@@ -1,0 +1,81 @@
+"""Glue for what a person can ask about their own results: summary, forget me, anonymous."""
+
+import logging
+from typing import Any, Dict, List
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from sqlalchemy.exc import SQLAlchemyError
+
+from actions import knowledge, summary
+from actions.actions import ANONYMOUS, CHANNELS_WITH_CHART, profiles
+from storage.tracker_store import FORGET_SLOT
+
+logger = logging.getLogger(__name__)
+
+
+class ActionShowSummary(Action):
+    """What the person has described over time, with the article's advice for the top one."""
+
+    def name(self) -> str:
+        return "action_show_summary"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: Dict[str, Any]) -> List[EventType]:
+        try:
+            found = profiles().summary(tracker.sender_id)
+        except SQLAlchemyError as error:
+            logger.warning("Summary unavailable: %s", type(error).__name__)
+            dispatcher.utter_message(response="utter_storage_trouble")
+            return []
+        top = summary.top_pattern(found)
+        if top is None:
+            dispatcher.utter_message(response="utter_summary_empty")
+            return []
+        kb = knowledge.get()
+        dimension = kb.dimension(top.dimension)
+        entry = dimension.pole(top.pole)
+        dispatcher.utter_message(
+            response="utter_summary", total=found.total,
+            since=found.first_recorded.strftime("%d %b %Y") if found.first_recorded else "",
+            lines=summary.dimension_lines(found, kb), top_pole_phrase=kb.pole_phrases[top.pole],
+            top_dimension=dimension.name, top_count=top.times, top_advice=entry.advice,
+            top_section=entry.section)
+        if tracker.get_latest_input_channel() in CHANNELS_WITH_CHART:
+            dispatcher.utter_message(
+                image=summary.as_data_uri(summary.chart_png(found.counts, kb)))
+        if tracker.get_slot(ANONYMOUS):
+            dispatcher.utter_message(response="utter_summary_anonymous_note")
+        return []
+
+
+class ActionForgetMe(Action):
+    """Deletes the person's results; the tracker store then deletes the conversation."""
+
+    def name(self) -> str:
+        return "action_forget_me"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: Dict[str, Any]) -> List[EventType]:
+        try:
+            deleted = profiles().forget(tracker.sender_id)
+        except SQLAlchemyError as error:
+            logger.warning("Forget failed: %s", type(error).__name__)
+            dispatcher.utter_message(response="utter_storage_trouble")
+            return []
+        logger.info("Forgot a person on request (%d results deleted).", deleted)
+        dispatcher.utter_message(response="utter_forgotten")
+        return [SlotSet(FORGET_SLOT, True)]
+
+
+class ActionGoAnonymous(Action):
+    """From now on, nothing about this person goes into the profile store."""
+
+    def name(self) -> str:
+        return "action_go_anonymous"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: Dict[str, Any]) -> List[EventType]:
+        dispatcher.utter_message(response="utter_anonymous_on")
+        return [SlotSet(ANONYMOUS, True)]
