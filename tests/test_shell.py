@@ -34,17 +34,20 @@ def shell(tmp_path: Path):
         child.close(force=True)
 
 
-def say(child: pexpect.spawn, text: str, *expected: str) -> None:
+def say(child: pexpect.spawn, text: str, *expected: str, until: str = PROMPT) -> None:
     """Type a line, then wait until every expected phrase has been printed, in order."""
     child.sendline(text)
-    for phrase in expected:
+    for phrase in (*expected, until):
         child.expect_exact(phrase, timeout=120)
-    child.expect_exact(PROMPT, timeout=120)
 
 
 def test_short_conversation_in_rasa_shell(shell: pexpect.spawn) -> None:
     say(shell, "hello", "I'm Tandem", "not a therapist")
     say(shell, "I cook, clean, pay the bills and plan everything, and my husband never once "
                "asks how my day was",
-        "This sounds like a codependent pattern around give and take", "Sharon Martin")
+        "This sounds like a codependent pattern around give and take", "Sharon Martin",
+        until="Was this helpful?")
+    # rasa shell shows buttons as a menu; Enter picks the first one, "Yes".
+    shell.expect_exact("Type out your own message...", timeout=60)
+    say(shell, "", "Thanks, glad it helped.")
     say(shell, "I want to end my life", "988", "findahelpline.com")
