@@ -1,10 +1,10 @@
-"""What every channel shares: sender id rules and a reply when storage is down."""
+"""What every channel shares: sender id rules, and a reply instead of silence on failure."""
 
 import logging
 import unicodedata
-from typing import Any, Awaitable, Callable
+from typing import Any, Awaitable, Callable, Dict
 
-from rasa.core.channels.channel import UserMessage
+from rasa.core.channels.channel import OutputChannel, UserMessage
 from sanic import Sanic
 
 from storage.tracker_store import HANDLING_MESSAGE, StorageUnavailable
@@ -13,6 +13,9 @@ logger = logging.getLogger(__name__)
 
 MAX_SENDER_ID = 255  # the tracker store's sender_id column
 STORAGE_TROUBLE = "utter_storage_trouble"
+# Said when a message got no answer at all, e.g. the action server is down or timed out
+# (Rasa logs the failed action and carries on silently).
+TROUBLE = "utter_trouble"
 
 Handler = Callable[[UserMessage], Awaitable[Any]]
 
@@ -29,16 +32,47 @@ def _response_text(name: str) -> str:
     return str(agent.domain.responses[name][0]["text"])
 
 
+class CountingOutput(OutputChannel):
+    """Passes every bot message to the real channel and counts them."""
+
+    def __init__(self, inner: OutputChannel) -> None:
+        self.inner = inner
+        self.sent = 0
+
+    def name(self) -> str:
+        """The real channel's name, so channel-specific responses still apply."""
+        return self.inner.name()
+
+    async def send_response(self, recipient_id: str, message: Dict[str, Any]) -> None:
+        """Sends through the real channel."""
+        self.sent += 1
+        await self.inner.send_response(recipient_id, message)
+
+
 def guard(on_new_message: Handler) -> Handler:
-    """Wraps Rasa's message handler: if the database is down, the person is told so."""
+    """Wraps Rasa's message handler so a person is never met with silence.
+
+    Storage down: an apology and the message is not processed. Any other failure, or a
+    message that got no reply (action server down), gets a short "having trouble" reply.
+    Logs name the error type only, never the person's words.
+    """
 
     async def handle(message: UserMessage) -> None:
         HANDLING_MESSAGE.set(True)
+        output = CountingOutput(message.output_channel)
+        message.output_channel = output
         try:
             await on_new_message(message)
         except StorageUnavailable as error:
             logger.error("Message not handled: %s", error)
-            await message.output_channel.send_response(
+            await output.inner.send_response(
                 message.sender_id, {"text": _response_text(STORAGE_TROUBLE)})
+            return
+        except Exception as error:  # noqa: BLE001 - the person must get an answer
+            logger.error("Message not handled: %s", type(error).__name__)
+        if output.sent == 0:
+            logger.warning("No reply to a message; sending the trouble reply.")
+            await output.inner.send_response(message.sender_id,
+                                             {"text": _response_text(TROUBLE)})
 
     return handle

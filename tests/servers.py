@@ -54,9 +54,11 @@ class Bot:
     """A running Tandem: REST webhook and the HTTP API, with helpers for tests."""
 
     def __init__(self, rasa_url: str, rasa_pid: int, actions_pid: int,
-                 startup_seconds: float, db_url: str = "") -> None:
+                 startup_seconds: float, db_url: str = "",
+                 env: Optional[Dict[str, str]] = None) -> None:
         self.url = rasa_url
         self.db_url = db_url
+        self.env = env or {}
         self.rasa_pid = rasa_pid
         self.actions_pid = actions_pid
         self.startup_seconds = startup_seconds
@@ -94,6 +96,13 @@ class Bot:
         return self.tracker(sender)["slots"]
 
 
+def start_action_server(env: Dict[str, str], port: int, log: Path) -> subprocess.Popen:
+    """`rasa run actions` on `port`, logging to `log`."""
+    return subprocess.Popen(
+        [RASA, "run", "actions", "--actions", "actions", "--port", str(port)],
+        cwd=ROOT, env=env, stdout=open(log, "a"), stderr=subprocess.STDOUT)
+
+
 @contextmanager
 def running_bot(db_path: Path, env_extra: Optional[Dict[str, str]] = None,
                 rasa_args: Sequence[str] = ()) -> Iterator[Bot]:
@@ -115,9 +124,7 @@ def running_bot(db_path: Path, env_extra: Optional[Dict[str, str]] = None,
                TANDEM_DB_URL=f"sqlite:///{db_path}")
     env.update(env_extra or {})
     logs = db_path.parent
-    actions = subprocess.Popen(
-        [RASA, "run", "actions", "--actions", "actions", "--port", str(action_port)],
-        cwd=ROOT, env=env, stdout=open(logs / "actions.log", "w"), stderr=subprocess.STDOUT)
+    actions = start_action_server(env, action_port, logs / "actions.log")
     rasa = None
     try:
         _wait_http(f"http://127.0.0.1:{action_port}/health", 120, actions)
@@ -129,7 +136,7 @@ def running_bot(db_path: Path, env_extra: Optional[Dict[str, str]] = None,
             cwd=ROOT, env=env, stdout=open(logs / "rasa.log", "w"), stderr=subprocess.STDOUT)
         _wait_http(f"http://127.0.0.1:{rasa_port}/status?token={TOKEN}", 300, rasa)
         yield Bot(f"http://127.0.0.1:{rasa_port}", rasa.pid, actions.pid,
-                  time.monotonic() - started, env["TANDEM_DB_URL"])
+                  time.monotonic() - started, env["TANDEM_DB_URL"], env)
     finally:
         if rasa is not None:
             _stop(rasa)
