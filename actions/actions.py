@@ -55,17 +55,17 @@ def profiles() -> ProfileStore:
     return ProfileStore()
 
 
-def remember(tracker: Tracker, findings: Sequence[Finding]) -> None:
-    """Adds the findings to the person's results, unless they asked not to be remembered.
+def remember(tracker: Tracker, keys: Sequence[str], pattern: Optional[str],
+             kind: str = "situation") -> None:
+    """Adds a result to the person's profile, unless they asked not to be remembered.
 
-    A storage failure is logged and skipped: the person still gets their explanation.
+    A storage failure is logged and skipped: the person still gets their answer.
     """
-    if not findings or tracker.get_slot(ANONYMOUS):
+    if not keys or tracker.get_slot(ANONYMOUS):
         return
     try:
-        profiles().record(tracker.sender_id, [f.key for f in findings],
-                          analysis.overall_pattern(findings),
-                          tracker.get_latest_input_channel())
+        profiles().record(tracker.sender_id, keys, pattern,
+                          tracker.get_latest_input_channel(), kind=kind)
     except (SQLAlchemyError, ValueError) as error:
         logger.warning("Result not recorded: %s", type(error).__name__)
 
@@ -134,7 +134,7 @@ def report(dispatcher: CollectingDispatcher, tracker: Tracker,
             explain_quoted(dispatcher, item)
         summarise_several(dispatcher, findings)
     dispatcher.utter_message(response="utter_ask_helpful")
-    remember(tracker, findings)
+    remember(tracker, [f.key for f in findings], analysis.overall_pattern(findings))
     ranking = tracker.latest_message.get("intent_ranking") or []
     others = analysis.alternatives(ranking, exclude=[f.dimension for f in findings])
     return analysis_slots(findings) + [

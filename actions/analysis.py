@@ -196,6 +196,17 @@ def alternatives(ranking: Iterable[Mapping], exclude: Iterable[str] = ()) -> Lis
             if f.dimension not in skip][:MAX_CANDIDATES]
 
 
+def parse_keys(keys: Optional[Iterable[str]]) -> List[Finding]:
+    """Findings from stored "pole:dimension" keys (a slot's value), skipping malformed ones."""
+    found = []
+    for key in keys or []:
+        try:
+            found.append(Finding.from_key(key))
+        except ValueError:
+            continue
+    return found
+
+
 def resolve(candidate_keys: Sequence[str], chosen_dimension: Optional[str]) -> Optional[Finding]:
     """The finding a person picked from the offered candidates.
 
@@ -204,12 +215,7 @@ def resolve(candidate_keys: Sequence[str], chosen_dimension: Optional[str]) -> O
     """
     if chosen_dimension not in DIMENSIONS:
         return None
-    candidates = []
-    for key in candidate_keys or []:
-        try:
-            candidates.append(Finding.from_key(key))
-        except ValueError:
-            continue
+    candidates = parse_keys(candidate_keys)
     for candidate in candidates:
         if candidate.dimension == chosen_dimension:
             return candidate

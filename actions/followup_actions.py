@@ -18,7 +18,7 @@ from actions.actions import (
     clarification_buttons,
     profiles,
 )
-from actions.analysis import Finding
+from actions.analysis import Finding, parse_keys
 
 logger = logging.getLogger(__name__)
 
@@ -28,12 +28,7 @@ GROWTH_CONCEPT = "growth_and_healing"
 
 def latest_finding(tracker: Tracker) -> Optional[Finding]:
     """The most confident finding of the latest analysed message, if any."""
-    for key in tracker.get_slot(LAST_FINDINGS) or []:
-        try:
-            return Finding.from_key(key)
-        except ValueError:
-            continue
-    return None
+    return next(iter(parse_keys(tracker.get_slot(LAST_FINDINGS))), None)
 
 
 def finding_or_ask(dispatcher: CollectingDispatcher, tracker: Tracker) -> Optional[Finding]:
@@ -99,12 +94,7 @@ class ActionCorrectFinding(Action):
         finding = finding_or_ask(dispatcher, tracker)
         if finding is None:
             return []
-        alternatives = []
-        for key in tracker.get_slot(LAST_ALTERNATIVES) or []:
-            try:
-                alternatives.append(Finding.from_key(key))
-            except ValueError:
-                continue
+        alternatives = parse_keys(tracker.get_slot(LAST_ALTERNATIVES))
         dispatcher.utter_message(response="utter_ask_which_fits",
                                  buttons=clarification_buttons(alternatives))
         return [

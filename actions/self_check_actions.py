@@ -1,19 +1,16 @@
 """Glue for the guided self-check form: who it is about, and the result."""
 
-import logging
 from typing import Any, Dict, List
 
 from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
-from sqlalchemy.exc import SQLAlchemyError
 
 from actions import knowledge, self_check
-from actions.actions import profiles
+from actions.actions import remember
 from actions.knowledge import DIMENSIONS
 
-logger = logging.getLogger(__name__)
 
 PERSON = "check_person"
 ANSWER_SLOTS = [self_check.slot_name(d) for d in DIMENSIONS]
@@ -67,12 +64,7 @@ class ActionSelfCheckResult(Action):
                 affirmation=first.interdependent.advice)
         else:
             dispatcher.utter_message(response="utter_self_check_nothing_healthy")
-        if result.findings and not tracker.get_slot("anonymous"):
-            try:
-                profiles().record(tracker.sender_id, result.findings, None,
-                                  tracker.get_latest_input_channel(), kind="self_check")
-            except (SQLAlchemyError, ValueError) as error:
-                logger.warning("Self-check not recorded: %s", type(error).__name__)
+        remember(tracker, result.findings, None, kind="self_check")
         return cleared()
 
 

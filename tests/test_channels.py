@@ -185,6 +185,26 @@ def test_telegram_start_command_greets(platforms: Platforms) -> None:
     assert any("not a therapist" in t for t in texts)
 
 
+# --- socket.io --------------------------------------------------------------------------
+
+def test_socketio_ignores_malformed_messages_and_keeps_serving(platforms: Platforms) -> None:
+    person = SocketIoClient(platforms.bot)
+    try:
+        too_long = "s" * 256
+        person.client.emit("user_uttered", "just a string")
+        person.client.emit("user_uttered", {"message": ["not", "text"],
+                                            "session_id": person.sender})
+        person.client.emit("user_uttered", {"message": "hello", "session_id": too_long})
+        time.sleep(2)
+        for sender in (too_long, person.sender):
+            events = platforms.bot.tracker(sender)["events"]
+            assert not [e for e in events if e["event"] == "user"], sender
+        assert person.received == []
+        assert any("Tandem" in t for t in person.say("hello"))
+    finally:
+        person.close()
+
+
 # --- Same answer everywhere ----------------------------------------------------------------
 
 CONVERSATION = [

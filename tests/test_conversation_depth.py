@@ -222,3 +222,19 @@ def test_the_message_s_own_top_dimension_is_reported_first() -> None:
     whole = ranking(("situation_codependent_honesty", 0.5), ("situation_codependent_helping", 0.4))
     found = analysis.sentence_findings([COVER, HIDE], whole)
     assert [e.finding.key for e in found] == ["codependent:honesty", "codependent:helping"]
+
+
+def test_anonymous_mode_keeps_the_self_check_out_of_the_profile(
+        make_tracker, domain, dispatcher, profile_store: ProfileStore) -> None:
+    answers = {f"sc_{d}": a for d, a in ANSWERS.items()}
+    tracker = make_tracker("/answer_frequency", "answer_frequency",
+                           slots={"check_person": "your mum", "anonymous": True, **answers})
+    run(ActionSelfCheckResult(), dispatcher, tracker, domain)
+    assert profile_store.results("test-user", kind="self_check") == []
+
+
+def test_parse_keys_skips_what_is_not_a_finding() -> None:
+    keys = ["codependent:helping", "nonsense", "codependent:nowhere", "interdependent:honesty"]
+    assert [f.key for f in analysis.parse_keys(keys)] == ["codependent:helping",
+                                                          "interdependent:honesty"]
+    assert analysis.parse_keys(None) == []

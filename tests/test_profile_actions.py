@@ -97,3 +97,11 @@ def test_forget_me_deletes_the_results_and_marks_the_conversation(
     assert responses(dispatcher) == ["utter_forgotten"]
     assert profile_store.results("test-user") == []
     assert profile_store.summary("someone-else").total == 1
+
+
+def test_summary_in_anonymous_mode_says_later_messages_are_missing(
+        make_tracker, domain, dispatcher, profile_store: ProfileStore) -> None:
+    analyse(make_tracker, domain)
+    tracker = make_tracker("show my summary", "show_summary", slots={"anonymous": True})
+    run(ActionShowSummary(), dispatcher, tracker, domain)
+    assert responses(dispatcher) == ["utter_summary", "utter_summary_anonymous_note"]
