@@ -177,41 +177,6 @@ def clarification_tradeoff(gold: Sequence[str], parses: Sequence[Dict]) -> List[
     return rows
 
 
-def peak_rss_mb(pid: int) -> float:
-    """Peak resident memory (VmHWM) of a running process, in MiB."""
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
-
-
-def runtime_section(samples: List[str]) -> List[str]:
-    """Server start-up, per-message REST latency and peak memory, measured here."""
-    import statistics
-    import tempfile
-
-    from tests.servers import running_bot
-
-    with tempfile.TemporaryDirectory() as folder:
-        with running_bot(Path(folder) / "tracker.db") as bot:
-            latencies = []
-            for i, text in enumerate(samples):
-                start = time.perf_counter()
-                bot.send(f"bench-{i % 5}", text)
-                latencies.append(1000 * (time.perf_counter() - start))
-            rasa_mb, actions_mb = peak_rss_mb(bot.rasa_pid), peak_rss_mb(bot.actions_pid)
-            startup = bot.startup_seconds
-    latencies.sort()
-    p50 = statistics.median(latencies)
-    p95 = latencies[int(0.95 * (len(latencies) - 1))]
-    return ["## Runtime (this machine: 2 cores)", "",
-            f"- rasa server start-up to a loaded model (`/status` answers): {startup:.1f}s",
-            f"- REST round trip per message, sequential, {len(latencies)} held-out messages: "
-            f"p50 {p50:.0f} ms, p95 {p95:.0f} ms",
-            f"- peak resident memory: rasa server {rasa_mb:.0f} MiB, "
-            f"action server {actions_mb:.0f} MiB", ""]
-
-
 def plot_confusion(gold: List[str], pred: List[str], path: Path) -> None:
     import matplotlib
 
@@ -290,7 +255,7 @@ def main() -> int:
     lines += ["", f"Tandem parsed the held-out set in {tandem_seconds:.1f}s "
               f"({1000 * tandem_seconds / len(texts):.0f} ms/message, in process).",
               minilm_note, variant_note, ""]
-    lines += runtime_section(texts[::7])
+    lines += ["Server start-up, latency, load and memory: [runtime.md](runtime.md).", ""]
     lines += ["## Per-class F1 (Tandem)", "", "| class | F1 |", "|---|---|"]
     lines += [f"| {label} | {f:.2f} |" for label, f in zip(labels, per_class, strict=False)]
     lines += ["", "## Clarifying questions: threshold trade-off", "",

@@ -32,6 +32,18 @@ MIN_SENTENCE_WORDS = 3
 SENTENCE_TOP_K = 5
 
 
+def _column_major(model: Optional[LogisticRegression]) -> Optional[LogisticRegression]:
+    """Stores the weights so that predicting on a sparse row reads them in place.
+
+    scikit-learn multiplies by `coef_.T`; with C-ordered weights (18-41 classes x 100,000
+    TF-IDF features) scipy first copies all of them, 13 ms per call. Column-major weights
+    give the same probabilities in 0.06 ms.
+    """
+    if model is not None:
+        model.coef_ = np.asfortranarray(model.coef_)
+    return model
+
+
 @DefaultV1Recipe.register(
     [DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True
 )
@@ -51,7 +63,7 @@ class TandemIntentClassifier(GraphComponent, IntentClassifier):
         self._storage = model_storage
         self._resource = resource
         self._features = features
-        self._tfidf_model = tfidf_model
+        self._tfidf_model = _column_major(tfidf_model)
         self._minilm_model = minilm_model
         self._encoder: Any = None
 
@@ -82,6 +94,7 @@ class TandemIntentClassifier(GraphComponent, IntentClassifier):
         self._tfidf_model = LogisticRegression(C=self._config["C"],
                                                max_iter=self._config["max_iter"])
         self._tfidf_model.fit(matrix, labels)
+        _column_major(self._tfidf_model)
         if self._minilm_weight() > 0:
             self._minilm_model = LogisticRegression(C=10.0, max_iter=self._config["max_iter"])
             self._minilm_model.fit(self._encode(texts), labels)

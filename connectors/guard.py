@@ -20,10 +20,20 @@ TROUBLE = "utter_trouble"
 Handler = Callable[[UserMessage], Awaitable[Any]]
 
 
+def storable(text: str) -> bool:
+    """True if the text can be written as UTF-8 (JSON may carry lone surrogates)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def valid_sender_id(sender_id: object) -> bool:
     """1-255 characters, none of them control characters."""
     return (isinstance(sender_id, str) and 0 < len(sender_id) <= MAX_SENDER_ID
-            and not any(unicodedata.category(c) == "Cc" for c in sender_id))
+            and not any(unicodedata.category(c) == "Cc" for c in sender_id)
+            and storable(sender_id))
 
 
 def _response_text(name: str) -> str:

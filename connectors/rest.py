@@ -10,7 +10,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from connectors.guard import MAX_SENDER_ID, guard, valid_sender_id
+from connectors.guard import MAX_SENDER_ID, guard, storable, valid_sender_id
 
 # Longer messages are refused before NLU; MessageScreen already asks for a shorter version
 # of anything over 3,000 characters, this only keeps megabyte bodies away from the model.
@@ -28,8 +28,8 @@ def body_problem(body: bytes) -> Optional[str]:
     if not valid_sender_id(data.get("sender")):
         return f"'sender' must be a string of 1 to {MAX_SENDER_ID} printable characters"
     message = data.get("message")
-    if not isinstance(message, str):
-        return "'message' must be a string"
+    if not isinstance(message, str) or not storable(message):
+        return "'message' must be a string of valid Unicode text"
     if len(message) > MAX_MESSAGE_CHARS:
         return f"'message' is longer than {MAX_MESSAGE_CHARS} characters"
     return None
@@ -52,6 +52,10 @@ class RestChannel(RestInput):
         async def screen(request: Request) -> Optional[HTTPResponse]:
             if request.method != "POST" or not request.path.endswith("/webhook"):
                 return None
+            media_type = request.headers.get("content-type", "").split(";")[0].strip()
+            if media_type.lower() != "application/json":
+                return response.json({"error": "send the body as application/json"},
+                                     status=HTTPStatus.UNSUPPORTED_MEDIA_TYPE)
             problem = body_problem(request.body)
             if problem is None:
                 return None

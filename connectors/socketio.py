@@ -61,7 +61,9 @@ class SocketIOChannel(SocketIOInput):
             if not valid_sender_id(sender_id):
                 logger.warning("Ignored a socket.io message without a valid session id.")
                 return
-            text = data.get("message", "")[:MAX_MESSAGE_CHARS]
+            # Lone surrogates (possible in JSON) become "?" rather than reach the stores.
+            text = data.get("message", "")[:MAX_MESSAGE_CHARS].encode(
+                "utf-8", "replace").decode("utf-8")
             await handle(UserMessage(
                 text, SocketIOOutput(sio, self.bot_message_evt), sender_id,
                 input_channel=self.name(), metadata=_metadata(data.get(self.metadata_key))))

@@ -26,7 +26,7 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def _wait_http(url: str, seconds: float, process: subprocess.Popen) -> None:
+def wait_http(url: str, seconds: float, process: subprocess.Popen) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if process.poll() is not None:
@@ -40,7 +40,7 @@ def _wait_http(url: str, seconds: float, process: subprocess.Popen) -> None:
     raise TimeoutError(f"{url} did not answer within {seconds}s")
 
 
-def _stop(process: subprocess.Popen) -> None:
+def stop_process(process: subprocess.Popen) -> None:
     if process.poll() is None:
         process.terminate()
         try:
@@ -105,21 +105,23 @@ def start_action_server(env: Dict[str, str], port: int, log: Path) -> subprocess
 
 @contextmanager
 def running_bot(db_path: Path, env_extra: Optional[Dict[str, str]] = None,
-                rasa_args: Sequence[str] = ()) -> Iterator[Bot]:
+                rasa_args: Sequence[str] = (), model: Path = MODEL) -> Iterator[Bot]:
     """Runs the action server and rasa (API with a token) until the block ends.
 
     Args:
         db_path: SQLite tracker store file; logs go next to it.
         env_extra: environment for both servers on top of this process's.
         rasa_args: extra `rasa run` arguments, such as `--cors`.
+        model: the trained model to serve.
     """
-    if not MODEL.exists():
-        raise FileNotFoundError(f"{MODEL} is missing: run `make train` first")
+    if not model.exists():
+        raise FileNotFoundError(f"{model} is missing: run `make train` first")
     action_port, rasa_port = free_port(), free_port()
     # Channel secrets from the developer's shell must not switch channels on in tests.
     inherited = {k: v for k, v in os.environ.items()
                  if not k.startswith(("SLACK_", "TELEGRAM_", "TANDEM_"))}
     env = dict(inherited, PYTHONPATH=str(ROOT), TF_CPP_MIN_LOG_LEVEL="2",
+               RASA_TELEMETRY_ENABLED="false",
                TANDEM_ACTION_URL=f"http://127.0.0.1:{action_port}/webhook",
                TANDEM_DB_URL=f"sqlite:///{db_path}")
     env.update(env_extra or {})
@@ -127,17 +129,17 @@ def running_bot(db_path: Path, env_extra: Optional[Dict[str, str]] = None,
     actions = start_action_server(env, action_port, logs / "actions.log")
     rasa = None
     try:
-        _wait_http(f"http://127.0.0.1:{action_port}/health", 120, actions)
+        wait_http(f"http://127.0.0.1:{action_port}/health", 120, actions)
         started = time.monotonic()
         rasa = subprocess.Popen(
-            [RASA, "run", "--enable-api", "--auth-token", TOKEN, "--model", str(MODEL),
+            [RASA, "run", "--enable-api", "--auth-token", TOKEN, "--model", str(model),
              "--endpoints", "endpoints.yml", "--credentials", "credentials.yml",
              "--interface", "127.0.0.1", "--port", str(rasa_port), *rasa_args],
             cwd=ROOT, env=env, stdout=open(logs / "rasa.log", "w"), stderr=subprocess.STDOUT)
-        _wait_http(f"http://127.0.0.1:{rasa_port}/status?token={TOKEN}", 300, rasa)
+        wait_http(f"http://127.0.0.1:{rasa_port}/status?token={TOKEN}", 300, rasa)
         yield Bot(f"http://127.0.0.1:{rasa_port}", rasa.pid, actions.pid,
                   time.monotonic() - started, env["TANDEM_DB_URL"], env)
     finally:
         if rasa is not None:
-            _stop(rasa)
-        _stop(actions)
+            stop_process(rasa)
+        stop_process(actions)

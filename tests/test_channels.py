@@ -205,6 +205,26 @@ def test_socketio_ignores_malformed_messages_and_keeps_serving(platforms: Platfo
         person.close()
 
 
+@pytest.mark.parametrize("text, answer", [
+    ("", "didn't catch anything"),
+    ("  \n\t ", "didn't catch anything"),
+    ("I do everything for him. " * 4_000, "a lot at once"),  # 100,000 characters
+    ("\U0001F494\U0001F494", "only read words"),
+    ("thanks \ud800", ""),
+    ("/situation_codependent_helping", ""),
+], ids=["empty", "whitespace", "100k", "emoji", "lone-surrogate", "forced-intent"])
+def test_socketio_bad_input_gets_a_kind_reply(platforms: Platforms, text: str,
+                                              answer: str) -> None:
+    person = SocketIoClient(platforms.bot)
+    try:
+        person.say("hi")
+        replies = person.say(text)
+        assert replies and answer in "\n".join(replies)
+        assert platforms.bot.slots(person.sender)["findings"] == []
+    finally:
+        person.close()
+
+
 # --- Same answer everywhere ----------------------------------------------------------------
 
 CONVERSATION = [

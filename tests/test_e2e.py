@@ -217,6 +217,7 @@ def test_unusual_sender_ids_are_stored_and_kept_apart(bot: Bot, sender: str) -> 
     {"sender": 42, "message": "hi"},
     {"sender": "ok", "message": ["hi"]},
     {"sender": "ok", "message": "x" * 20_001},
+    {"sender": "ok", "message": "I do everything for him. " * 4_000},  # 100,000 characters
     [1, 2, 3],
 ])
 def test_bad_rest_bodies_get_a_clean_400(bot: Bot, body: object) -> None:
@@ -225,12 +226,73 @@ def test_bad_rest_bodies_get_a_clean_400(bot: Bot, body: object) -> None:
     assert "error" in response.json()
 
 
-@pytest.mark.parametrize("raw", [b"{not json", b"\xff\xfe\x00", b""])
+@pytest.mark.parametrize("raw", [
+    b"{not json", b"\xff\xfe\x00", b"",
+    b'{"sender": "ok", "message": "invalid \xff\xfe utf-8"}',
+    b'{"sender": "ok", "message": "lone surrogate \\ud800"}',
+    b'{"sender": "\\udfff", "message": "hi"}',
+])
 def test_non_json_rest_bodies_get_a_clean_400(bot: Bot, raw: bytes) -> None:
     response = requests.post(f"{bot.url}/webhooks/rest/webhook", data=raw, timeout=30,
                              headers={"Content-Type": "application/json"})
     assert response.status_code == 400
     assert bot.send(new_sender(), "hello")  # and the server keeps serving
+
+
+@pytest.mark.parametrize("content_type, body", [
+    ("text/plain", b'{"sender": "ok", "message": "hi"}'),
+    ("application/x-www-form-urlencoded", b"sender=ok&message=hi"),
+    ("", b'{"sender": "ok", "message": "hi"}'),
+])
+def test_wrong_content_type_gets_a_clean_415(bot: Bot, content_type: str, body: bytes) -> None:
+    response = requests.post(f"{bot.url}/webhooks/rest/webhook", data=body, timeout=30,
+                             headers={"Content-Type": content_type})
+    assert response.status_code == 415
+    assert "application/json" in response.json()["error"]
+
+
+@pytest.mark.parametrize("payload", [
+    '/situation_codependent_helping{"dimension": "helping"}',
+    '/choose_dimension{"dimension": "not_a_dimension"}',
+    '/situation_interdependent_boundaries@0.99',
+    '/out_of_scope{"input_issue": "<script>alert(1)</script>"}',
+    '/nlu_fallback',
+    '/no_such_intent',
+])
+def test_forced_intents_never_produce_findings(bot: Bot, payload: str) -> None:
+    sender = new_sender()
+    bot.send(sender, "hi")
+    replies = bot.send(sender, payload)
+    assert replies and all(r.get("text") for r in replies)
+    slots = bot.slots(sender)
+    assert slots["findings"] == [] and slots["pattern"] is None
+
+
+def test_danger_inside_a_forced_payload_still_gets_the_safety_reply(bot: Bot) -> None:
+    sender = new_sender()
+    replies = bot.send(sender, '/situation_codependent_helping{"dimension": "he said he will '
+                               'kill me tonight"}')
+    assert "988" in texts(replies)
+    assert bot.slots(sender)["risk_detected"] is True
+
+
+def test_twenty_messages_in_one_second_from_one_sender(bot: Bot) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    sender = new_sender()
+    bot.send(sender, "hi")
+    messages = [f"message {i}: I always do the dishes and he never helps" for i in range(20)]
+    with ThreadPoolExecutor(max_workers=20) as pool:
+        replies = list(pool.map(lambda text: bot.send(sender, text), messages))
+    assert all(replies)  # every one answered, none refused or lost
+    events = bot.tracker(sender)["events"]
+    users = [e["text"] for e in events if e["event"] == "user"]
+    assert sorted(users[1:]) == sorted(messages)
+    # Handled one at a time: every user turn is answered before the next one starts.
+    kinds = [e["event"] for e in events if e["event"] in ("user", "bot")]
+    turns = "".join("u" if k == "user" else "b" for k in kinds)
+    assert "uu" not in turns and turns.endswith("b")
+    assert bot.send(new_sender(), "hello")  # and the server keeps serving others
 
 
 # --- Deeper conversations: several patterns, follow-ups, the self-check --------------------

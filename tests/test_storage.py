@@ -180,3 +180,47 @@ def test_corrections_export_reads_the_words_from_the_tracker_store(tmp_path: Pat
     assert "Review each one" in text and "    - hello" in text
     assert profiles.forget("ann") == 1
     assert candidates(make_engine(url)) == {}
+
+
+def _more(tracker: DialogueStateTracker, text: str) -> None:
+    for event in (UserUttered(text, {"name": "greet"}), ActionExecuted("utter_greet"),
+                  ActionExecuted("action_listen")):
+        tracker.update(event)
+
+
+def test_recent_trackers_are_reused_only_while_the_database_agrees(
+        tmp_path: Path, domain: Domain) -> None:
+    url = f"sqlite:///{tmp_path / 't.db'}"
+    mine, other_replica = TandemTrackerStore(domain, host=url), TandemTrackerStore(domain, host=url)
+    asyncio.run(mine.save(_tracker("ann", domain)))
+    first = asyncio.run(mine.retrieve("ann"))
+    assert first is not None and asyncio.run(mine.retrieve("ann")) is first  # reused
+
+    # Another replica adds to the conversation: this store reads it afresh.
+    theirs = asyncio.run(other_replica.retrieve("ann"))
+    assert theirs is not None and theirs is not first
+    _more(theirs, "from the other replica")
+    asyncio.run(other_replica.save(theirs))
+    fresh = asyncio.run(mine.retrieve("ann"))
+    assert fresh is not None and fresh is not first
+    assert [e.text for e in fresh.events if isinstance(e, UserUttered)] == [
+        "hello", "from the other replica"]
+
+    # Changed in memory but never saved (a failed message): not handed out again.
+    _more(fresh, "never saved")
+    reread = asyncio.run(mine.retrieve("ann"))
+    assert reread is not None and reread is not fresh and len(reread.events) == 7
+
+    # Deleted behind the store's back (a purge in another process): gone here too.
+    with make_engine(url).begin() as connection:
+        connection.execute(sa.text("DELETE FROM events WHERE sender_id = 'ann'"))
+    assert asyncio.run(mine.retrieve("ann")) is None
+
+
+def test_recent_trackers_stay_bounded(tmp_path: Path, domain: Domain) -> None:
+    store = TandemTrackerStore(domain, host=f"sqlite:///{tmp_path / 't.db'}")
+    store.RECENT_TRACKERS = 3
+    for name in ("a", "b", "c", "d", "e"):
+        asyncio.run(store.save(_tracker(name, domain)))
+    assert list(store._recent) == ["c", "d", "e"]
+    assert asyncio.run(store.retrieve("a")) is not None  # read from the database instead
