@@ -1,9 +1,14 @@
 """Fixes to Rasa 3.6 itself, applied once in every rasa server process.
 
-Each replaces one Rasa function with one that behaves the same for every input but
-does not repeat work on every message; bench/results/runtime.md gives the measured
-effect. `storage.tracker_store.TandemTrackerStore` applies them: Rasa builds the tracker
-store from endpoints.yml at start-up in both `rasa run` and `rasa shell`.
+Two speed-ups give exactly Rasa's results without repeating work on every message (the
+action-result schema check, the event type lookup). Three change behaviour on purpose:
+a custom action gets `TANDEM_ACTION_TIMEOUT` seconds instead of 5 minutes, a timeout
+fails like an unreachable action server, and the action server receives the latest
+turns of a conversation rather than all of it. All were found with py-spy; the effect is
+measured in bench/results/runtime.md and each is tested in tests/test_patches.py.
+
+`storage.tracker_store.TandemTrackerStore` applies them: Rasa builds the tracker store
+from endpoints.yml at start-up in both `rasa run` and `rasa shell`.
 """
 
 import asyncio
