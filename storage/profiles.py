@@ -5,6 +5,7 @@ findings, which pattern, on which channel. The person's words are never stored h
 """
 
 import json
+import time
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -12,6 +13,7 @@ from typing import Dict, Iterator, List, Optional, Sequence
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError, ProgrammingError
 from sqlalchemy.orm import Session, declarative_base, sessionmaker
 
 from storage.database import database_url, make_engine
@@ -95,12 +97,32 @@ def summarise(rows: Sequence[Result]) -> Summary:
                    most_frequent=latest_first[0] if latest_first else None)
 
 
+CREATE_ATTEMPTS = 3
+
+
+def create_tables(engine: Engine) -> None:
+    """Creates Tandem's tables where missing, even when another process does it too.
+
+    Two action servers starting on one PostgreSQL database can both find a table missing
+    and both create it; the slower one fails (a duplicate type or table). Its next try
+    finds the table there and has nothing to do.
+    """
+    for attempt in range(1, CREATE_ATTEMPTS + 1):
+        try:
+            Base.metadata.create_all(engine)
+            return
+        except (IntegrityError, ProgrammingError):
+            if attempt == CREATE_ATTEMPTS:
+                raise
+            time.sleep(0.2 * attempt)
+
+
 class ProfileStore:
     """Results per person in `tandem_results`, on `TANDEM_DB_URL` (SQLite by default)."""
 
     def __init__(self, url: Optional[str] = None, engine: Optional[Engine] = None) -> None:
         self.engine = engine or make_engine(url or database_url())
-        Base.metadata.create_all(self.engine)
+        create_tables(self.engine)
         self._sessions = sessionmaker(bind=self.engine, expire_on_commit=False)
 
     def _session(self) -> Session:

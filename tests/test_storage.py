@@ -224,3 +224,24 @@ def test_recent_trackers_stay_bounded(tmp_path: Path, domain: Domain) -> None:
         asyncio.run(store.save(_tracker(name, domain)))
     assert list(store._recent) == ["c", "d", "e"]
     assert asyncio.run(store.retrieve("a")) is not None  # read from the database instead
+
+
+def test_table_creation_survives_another_process_creating_them_at_once(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from sqlalchemy.exc import IntegrityError
+
+    from storage import profiles
+
+    real = profiles.Base.metadata.create_all
+    calls = []
+
+    def collide_once(engine: object) -> None:
+        calls.append(engine)
+        if len(calls) == 1:  # what PostgreSQL raises to the slower of two creators
+            raise IntegrityError("CREATE TABLE tandem_results", {}, Exception("pg_type"))
+        real(engine)
+
+    monkeypatch.setattr(profiles.Base.metadata, "create_all", collide_once)
+    store = ProfileStore(f"sqlite:///{tmp_path / 'p.db'}")
+    store.record("ann", ["codependent:helping"], "codependent", "rest")
+    assert len(calls) == 2 and store.summary("ann").total == 1
