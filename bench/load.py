@@ -25,6 +25,14 @@ CONVERSATION = (
 )
 
 
+def percentile(values: Sequence[float], q: float) -> float:
+    """The q-th percentile (nearest rank, q in 0..100) of `values`; NaN when empty."""
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(q / 100 * (len(ordered) - 1))))]
+
+
 @dataclass
 class LoadResult:
     """What happened when `users` people each sent their messages."""
@@ -45,10 +53,7 @@ class LoadResult:
 
     def percentile(self, q: float) -> float:
         """Latency percentile in milliseconds (q in 0..100)."""
-        if not self.latencies_ms:
-            return float("nan")
-        ordered = sorted(self.latencies_ms)
-        return ordered[min(len(ordered) - 1, int(round(q / 100 * (len(ordered) - 1))))]
+        return percentile(self.latencies_ms, q)
 
     @property
     def p50(self) -> float:

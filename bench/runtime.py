@@ -23,7 +23,7 @@ from typing import Callable, ContextManager, Dict, Iterator, List, Optional, Seq
 import requests
 
 from bench import data
-from bench.load import CONVERSATION, LoadResult, run_load
+from bench.load import CONVERSATION, LoadResult, percentile, run_load
 from tests.servers import RASA, TOKEN, free_port, running_bot, stop_process, wait_http
 
 RESULTS = data.ROOT / "bench" / "results"
@@ -64,12 +64,6 @@ def rss_mb(pid: int) -> float:
         if line.startswith("VmRSS:"):
             return int(line.split()[1]) / 1024
     return float("nan")
-
-
-def percentile(values: Sequence[float], q: float) -> float:
-    """The q-th percentile (nearest rank) of `values`."""
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(q / 100 * (len(ordered) - 1))))]
 
 
 def timed_run(command: Sequence[str], cwd: Path, log: Path) -> float:

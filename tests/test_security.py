@@ -4,7 +4,6 @@ configured origins, and none of a person's words in the logs at the default leve
 import os
 import signal
 import subprocess
-import time
 import uuid
 from contextlib import contextmanager
 from pathlib import Path
@@ -15,7 +14,7 @@ import pytest
 import requests
 
 from bench.data import ROOT
-from tests.servers import MODEL, free_port
+from tests.servers import MODEL, free_port, wait_http
 
 ALLOWED = "https://chat.allowed.example"
 # Words nobody else uses, so finding them in a log means a message leaked into it.
@@ -44,16 +43,7 @@ def serving(folder: Path, env_extra: Dict[str, str]) -> Iterator[str]:
                                start_new_session=True)
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 300
-        while True:
-            assert process.poll() is None, (folder / "rasa.log").read_text()[-2000:]
-            try:
-                if requests.get(url, timeout=2).ok:
-                    break
-            except requests.RequestException:
-                pass
-            assert time.monotonic() < deadline, "serve.sh did not start"
-            time.sleep(0.5)
+        wait_http(url, 300, process)
         yield url
     finally:
         os.killpg(process.pid, signal.SIGTERM)
