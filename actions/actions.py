@@ -9,44 +9,39 @@ from rasa_sdk.events import ActionExecuted, EventType, SessionStarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.exc import SQLAlchemyError
 
-from actions import analysis, knowledge, language, safety
-from actions.analysis import Finding
+from actions.common import (
+    analysis_slots,
+    danger_words_negated,
+    latest_ranking,
+    latest_text,
+    remembered_risk,
+    safety_reply,
+)
 from storage.profiles import ProfileStore
-from storage.tracker_store import FORGET_SLOT
+from tandem import analysis, knowledge, text
+from tandem.vocabulary import (
+    ANONYMOUS,
+    CANDIDATES,
+    CORRECTING,
+    DIMENSION,
+    FEEDBACK_PENDING,
+    FORGET_SLOT,
+    INPUT_ISSUE,
+    LAST_ALTERNATIVES,
+    LAST_FINDINGS,
+    SAFETY_CHECK_PENDING,
+    SENTENCE_RANKINGS,
+    Finding,
+    other_pole,
+)
 
 logger = logging.getLogger(__name__)
 
-
-# Slot names are part of the public contract in shared/design.md.
-FINDINGS = "findings"
-PATTERN = "pattern"
-RISK = "risk_detected"
-CANDIDATES = "clarify_candidates"
-DIMENSION = "dimension"
-INPUT_ISSUE = "input_issue"
-ANONYMOUS = "anonymous"
-LAST_FINDINGS = "last_findings"
-LAST_ALTERNATIVES = "last_alternatives"
-CORRECTING = "correcting"
-FEEDBACK_PENDING = "feedback_pending"
-SENTENCE_RANKINGS = "sentence_rankings"
+# Slots a new session starts without (the rest carry over, as Rasa's default action does).
 CLEARED_ON_NEW_SESSION = {CANDIDATES, DIMENSION, INPUT_ISSUE, FORGET_SLOT,
-                          "session_started_metadata"}
+                          SAFETY_CHECK_PENDING, "session_started_metadata"}
 # The web widget shows images; other channels get the summary as text only.
 CHANNELS_WITH_CHART = {"socketio"}
-# Intents that answer a clarifying question; any other message drops the open question.
-ANSWERS_TO_CLARIFICATION = {"choose_dimension", "deny"}
-
-
-def analysis_slots(findings: Sequence[Finding], at_risk: bool = False,
-                   candidates: Sequence[Finding] = ()) -> List[EventType]:
-    """The slot events that describe one analysed (or screened) message."""
-    return [
-        SlotSet(FINDINGS, [f.key for f in findings]),
-        SlotSet(PATTERN, analysis.overall_pattern(findings)),
-        SlotSet(RISK, at_risk),
-        SlotSet(CANDIDATES, [c.key for c in candidates] or None),
-    ]
 
 
 @lru_cache(maxsize=1)
@@ -70,18 +65,11 @@ def remember(tracker: Tracker, keys: Sequence[str], pattern: Optional[str],
         logger.warning("Result not recorded: %s", type(error).__name__)
 
 
-def respond_to_crisis(dispatcher: CollectingDispatcher) -> List[EventType]:
-    """Safety reply with resources; never an explanation."""
-    dispatcher.utter_message(response="utter_crisis")
-    return analysis_slots([], at_risk=True)
-
-
 def explain(dispatcher: CollectingDispatcher, finding: Finding) -> None:
     """Utter the pattern, the article's table cell, its explanation and the other pole."""
     kb = knowledge.get()
     dimension = kb.dimension(finding.dimension)
     entry = dimension.pole(finding.pole)
-    other_pole = "interdependent" if finding.pole == "codependent" else "codependent"
     dispatcher.utter_message(
         response="utter_finding",
         pole_phrase=kb.pole_phrases[finding.pole],
@@ -94,7 +82,7 @@ def explain(dispatcher: CollectingDispatcher, finding: Finding) -> None:
     )
     dispatcher.utter_message(
         response=f"utter_contrast_{finding.pole}",
-        other_cell=dimension.pole(other_pole).table_cell,
+        other_cell=dimension.pole(other_pole(finding.pole)).table_cell,
         advice=entry.advice,
     )
 
@@ -106,7 +94,7 @@ def explain_quoted(dispatcher: CollectingDispatcher, evidence: analysis.Evidence
     dimension = kb.dimension(finding.dimension)
     entry = dimension.pole(finding.pole)
     dispatcher.utter_message(
-        response="utter_finding_quoted", quote=language.short_quote(evidence.sentence),
+        response="utter_finding_quoted", quote=text.short_quote(evidence.sentence),
         pole_phrase=kb.pole_phrases[finding.pole], dimension_name=dimension.name,
         table_cell=entry.table_cell, attribution=kb.attribution)
     dispatcher.utter_message(
@@ -124,7 +112,8 @@ def summarise_several(dispatcher: CollectingDispatcher, findings: Sequence[Findi
 
 
 def report(dispatcher: CollectingDispatcher, tracker: Tracker,
-           evidence: Sequence[analysis.Evidence]) -> List[EventType]:
+           evidence: Sequence[analysis.Evidence], about: str = "self",
+           ranking: Sequence[Dict[str, Any]] = ()) -> List[EventType]:
     """Explains one finding, or several with the person's words; then asks if it helped."""
     findings = [e.finding for e in evidence]
     if len(evidence) == 1:
@@ -135,25 +124,12 @@ def report(dispatcher: CollectingDispatcher, tracker: Tracker,
         summarise_several(dispatcher, findings)
     dispatcher.utter_message(response="utter_ask_helpful")
     remember(tracker, [f.key for f in findings], analysis.overall_pattern(findings))
-    ranking = tracker.latest_message.get("intent_ranking") or []
     others = analysis.alternatives(ranking, exclude=[f.dimension for f in findings])
-    return analysis_slots(findings) + [
+    return analysis_slots(findings, about=about) + [
         SlotSet(LAST_FINDINGS, [f.key for f in findings]),
         SlotSet(LAST_ALTERNATIVES, [f.key for f in others]),
         SlotSet(FEEDBACK_PENDING, [f.key for f in findings]),
     ]
-
-
-def latest_text(tracker: Tracker) -> str:
-    """The text of the person's latest message ('' when there is none)."""
-    return tracker.latest_message.get("text") or ""
-
-
-def screen_latest(tracker: Tracker) -> safety.ScreenResult:
-    """Run the crisis screen, sentence by sentence, on the latest message and its intent."""
-    text = latest_text(tracker)
-    ranking = tracker.latest_message.get("intent_ranking") or []
-    return safety.assess(text, ranking, sentences=language.split_sentences(text))
 
 
 def clarification_buttons(candidates: Sequence[Finding]) -> List[Dict[str, Any]]:
@@ -170,38 +146,62 @@ def clarification_buttons(candidates: Sequence[Finding]) -> List[Dict[str, Any]]
     return buttons
 
 
-def analyze_latest(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventType]:
-    """Screen the latest message for danger, then explain it or ask which dimension fits."""
-    screened = screen_latest(tracker)
-    if screened.at_risk:
-        return respond_to_crisis(dispatcher)
-    text = latest_text(tracker)
-    if text.startswith("/"):
+def abuse_aware_reply(dispatcher: CollectingDispatcher, question: bool = False) -> List[EventType]:
+    """While `risk` is abuse: no findings, no advice to confront or refuse; the offer stands."""
+    dispatcher.utter_message(response="utter_abuse_aware_question" if question
+                             else "utter_abuse_aware")
+    dispatcher.utter_message(response="utter_safety_abuse_resources")
+    return safety_reply("abuse")
+
+
+def offer_stands(dispatcher: CollectingDispatcher, risk: str) -> List[EventType]:
+    """After danger earlier in the session: a gentle word that help is still there."""
+    dispatcher.utter_message(response=f"utter_safety_offer_stands_{risk}")
+    return safety_reply(risk, check_in=risk == "self_harm")
+
+
+def analyze(dispatcher: CollectingDispatcher, tracker: Tracker, message: str,
+            ranking: Sequence[Dict[str, Any]], sentence_rankings: Any = None,
+            negated: bool = False) -> List[EventType]:
+    """Explain a message's pattern, or ask about it, in the light of the session's risk."""
+    if message.startswith("/"):
         # A typed "/situation_..." payload forces an intent without words to analyse;
         # Tandem's buttons never send one, so it must not produce findings.
         dispatcher.utter_message(response="utter_fallback")
-        return analysis_slots([])
-    several = analysis.sentence_findings(tracker.latest_message.get(SENTENCE_RANKINGS),
-                                         tracker.latest_message.get("intent_ranking") or [])
+        return analysis_slots()
+    risk = remembered_risk(tracker)
+    if risk == "abuse":
+        return abuse_aware_reply(dispatcher)
+    about = analysis.whose_pattern(message)
+    several = analysis.sentence_findings(sentence_rankings, ranking)
     if several:
-        return report(dispatcher, tracker, several)
-    decision = analysis.decide(tracker.latest_message.get("intent_ranking") or [],
-                               words=language.word_count(text))
-    if decision.too_short:
-        dispatcher.utter_message(response="utter_ask_for_more")
-        return analysis_slots([])
-    if screened.negated_only and not decision.findings:
-        dispatcher.utter_message(response="utter_glad_you_are_safe")
-        return analysis_slots([])
+        return report(dispatcher, tracker, several, about, ranking)
+    decision = analysis.decide(ranking, words=text.word_count(message))
     if decision.findings:
         return report(dispatcher, tracker,
-                      [analysis.Evidence(f, text) for f in decision.findings])
+                      [analysis.Evidence(f, message) for f in decision.findings], about, ranking)
+    if risk or negated:
+        # Nothing to explain, and danger is in the air: never a menu of dimensions.
+        if risk:
+            return offer_stands(dispatcher, risk)
+        dispatcher.utter_message(response="utter_glad_you_are_safe")
+        return analysis_slots()
+    if decision.too_short:
+        dispatcher.utter_message(response="utter_ask_for_more")
+        return analysis_slots()
     if decision.needs_clarification:
         dispatcher.utter_message(response="utter_ask_clarify",
                                  buttons=clarification_buttons(decision.candidates))
-        return analysis_slots([], candidates=decision.candidates)
+        return analysis_slots(candidates=decision.candidates)
     dispatcher.utter_message(response="utter_fallback")
-    return analysis_slots([])
+    return analysis_slots()
+
+
+def analyze_latest(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventType]:
+    """Explain the latest message, using the screen's verdict that came with it."""
+    return analyze(dispatcher, tracker, latest_text(tracker), latest_ranking(tracker),
+                   tracker.latest_message.get(SENTENCE_RANKINGS),
+                   negated=danger_words_negated(tracker))
 
 
 class ActionSessionStart(Action):
@@ -218,28 +218,6 @@ class ActionSessionStart(Action):
         carried = [SlotSet(name, value) for name, value in tracker.current_slot_values().items()
                    if value is not None and name not in CLEARED_ON_NEW_SESSION]
         return [SessionStarted(), *carried, ActionExecuted("action_listen")]
-
-
-class ActionResetAnalysisSlots(Action):
-    """Clears the per-message slots; Rasa runs it after every user message (custom mapping)."""
-
-    def name(self) -> str:
-        return "action_reset_analysis_slots"
-
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: Dict[str, Any]) -> List[EventType]:
-        issue = next(tracker.get_latest_entity_values(INPUT_ISSUE), None)
-        events = [
-            SlotSet(FINDINGS, []),
-            SlotSet(PATTERN, None),
-            SlotSet(RISK, False),
-            SlotSet(INPUT_ISSUE, issue),
-        ]
-        intent = (tracker.latest_message.get("intent") or {}).get("name")
-        if intent not in ANSWERS_TO_CLARIFICATION:
-            events.extend(SlotSet(name, None) for name in (CANDIDATES, CORRECTING)
-                          if tracker.get_slot(name))
-        return events
 
 
 class ActionAnalyzeSituation(Action):
@@ -270,7 +248,7 @@ class ActionResolveClarification(Action):
         finding = analysis.resolve(candidates, chosen)
         if finding is None:
             dispatcher.utter_message(response="utter_clarify_without_context")
-            return analysis_slots([]) + [SlotSet(DIMENSION, None)]
+            return analysis_slots() + [SlotSet(DIMENSION, None)]
         correcting = tracker.get_slot(CORRECTING)
         if correcting:
             record_correction(tracker, correcting, finding)
@@ -286,19 +264,3 @@ def record_correction(tracker: Tracker, correcting: Dict[str, Any], finding: Fin
                                      finding.key, correcting.get("message_timestamp"))
     except (SQLAlchemyError, ValueError) as error:
         logger.warning("Correction not recorded: %s", type(error).__name__)
-
-
-class ActionRespondToCrisis(Action):
-    """Safety first: resources before anything else."""
-
-    def name(self) -> str:
-        return "action_respond_to_crisis"
-
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: Dict[str, Any]) -> List[EventType]:
-        # A confident crisis intent whose danger words were all negated is not alarming.
-        if screen_latest(tracker).negated_only:
-            dispatcher.utter_message(response="utter_glad_you_are_safe")
-            return analysis_slots([])
-        return respond_to_crisis(dispatcher)
-

@@ -8,17 +8,18 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.exc import SQLAlchemyError
 
-from actions import knowledge
-from actions.actions import (
+from actions.actions import abuse_aware_reply, clarification_buttons, profiles
+from actions.common import remembered_risk
+from tandem import knowledge
+from tandem.vocabulary import (
     CANDIDATES,
     CORRECTING,
     FEEDBACK_PENDING,
     LAST_ALTERNATIVES,
     LAST_FINDINGS,
-    clarification_buttons,
-    profiles,
+    Finding,
+    parse_keys,
 )
-from actions.analysis import Finding, parse_keys
 
 logger = logging.getLogger(__name__)
 
@@ -32,7 +33,14 @@ def latest_finding(tracker: Tracker) -> Optional[Finding]:
 
 
 def finding_or_ask(dispatcher: CollectingDispatcher, tracker: Tracker) -> Optional[Finding]:
-    """The latest finding; without one, asks the person to describe a situation first."""
+    """The latest finding; without one, asks the person to describe a situation first.
+
+    While the session knows of abuse, there is no finding to follow up: the person gets
+    the abuse-aware reply instead of advice about saying no or setting limits.
+    """
+    if remembered_risk(tracker) == "abuse":
+        abuse_aware_reply(dispatcher, question=True)
+        return None
     finding = latest_finding(tracker)
     if finding is None:
         dispatcher.utter_message(response="utter_follow_up_without_context")

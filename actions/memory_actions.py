@@ -8,9 +8,10 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.exc import SQLAlchemyError
 
-from actions import knowledge, summary
-from actions.actions import ANONYMOUS, CHANNELS_WITH_CHART, profiles
-from storage.tracker_store import FORGET_SLOT
+from tandem import knowledge
+from actions import summary
+from actions.actions import CHANNELS_WITH_CHART, profiles
+from tandem.vocabulary import ANONYMOUS, FORGET_SLOT
 
 logger = logging.getLogger(__name__)
 

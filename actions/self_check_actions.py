@@ -7,13 +7,13 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions import knowledge, self_check
 from actions.actions import remember
-from actions.knowledge import DIMENSIONS
+from tandem import knowledge, self_check
+from tandem.vocabulary import CHECK_PERSON, DIMENSIONS, self_check_slot
 
 
-PERSON = "check_person"
-ANSWER_SLOTS = [self_check.slot_name(d) for d in DIMENSIONS]
+PERSON = CHECK_PERSON
+ANSWER_SLOTS = [self_check_slot(d) for d in DIMENSIONS]
 
 
 def cleared() -> List[EventType]:
@@ -43,7 +43,7 @@ class ActionSelfCheckResult(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[str, Any]) -> List[EventType]:
         kb = knowledge.get()
-        answers = {d: tracker.get_slot(self_check.slot_name(d)) for d in DIMENSIONS}
+        answers = {d: tracker.get_slot(self_check_slot(d)) for d in DIMENSIONS}
         result = self_check.score(answers, kb)
         dispatcher.utter_message(response="utter_self_check_result",
                                  lines=self_check.result_lines(result, kb))

@@ -4,7 +4,7 @@ import base64
 import io
 from typing import Dict, NamedTuple, Optional
 
-from actions.knowledge import DIMENSIONS, Knowledge
+from tandem.knowledge import DIMENSIONS, Knowledge
 from storage.profiles import Summary
 
 

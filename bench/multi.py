@@ -16,7 +16,7 @@ from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 import yaml
 
-from actions import analysis
+from tandem import analysis
 from bench import data
 
 MULTI_DIR = data.ROOT / "tests" / "multi"

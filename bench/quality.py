@@ -19,7 +19,8 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import confusion_matrix, f1_score
 from sklearn.pipeline import make_union
 
-from actions import analysis
+from tandem import analysis
+from tandem.vocabulary import parse_situation_intent
 from bench import data
 
 RESULTS = data.ROOT / "bench" / "results"
@@ -27,7 +28,7 @@ SITUATION = "situation_"
 
 
 def pole_of(intent: str) -> str:
-    parsed = analysis.parse_intent(intent)
+    parsed = parse_situation_intent(intent)
     return parsed[0] if parsed else "none"
 
 
@@ -154,7 +155,7 @@ def clarification_tradeoff(gold: Sequence[str], parses: Sequence[Dict]) -> List[
             asked = answered_right = answered = resolved_right = 0
             for g, parse in zip(gold, parses, strict=False):
                 decision = analysis.decide(parse.get("intent_ranking") or [], confident, margin)
-                gold_finding = analysis.parse_intent(g)
+                gold_finding = parse_situation_intent(g)
                 assert gold_finding is not None, g
                 if decision.findings:
                     answered += 1

@@ -24,7 +24,8 @@ import requests
 
 from bench import data
 from bench.load import CONVERSATION, LoadResult, percentile, run_load
-from tests.servers import RASA, TOKEN, free_port, running_bot, stop_process, wait_http
+from scripts.wait_for_port import free_port
+from tests.servers import RASA, TOKEN, running_bot, stop_process, wait_http
 
 RESULTS = data.ROOT / "bench" / "results"
 LONG_CONVERSATION = 200

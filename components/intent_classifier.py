@@ -21,12 +21,13 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from sklearn.linear_model import LogisticRegression
 
 from components.text_features import TextFeatures
+from tandem.vocabulary import SENTENCE_RANKINGS
 
 logger = logging.getLogger(__name__)
 _FILE = "classifier.joblib"
-# Output property: per-sentence rankings for messages of two or more sentences, so the
-# actions can report several patterns, each tied to the sentence that shows it.
-SENTENCE_RANKINGS = "sentence_rankings"
+# SENTENCE_RANKINGS, an output property: per-sentence rankings for messages of two or more
+# sentences, so the actions can report several patterns, each tied to the sentence that
+# shows it.
 SPACY_DOC = "text_spacy_doc"  # set by SpacyNLP
 MIN_SENTENCE_WORDS = 3
 SENTENCE_TOP_K = 5

@@ -1,12 +1,14 @@
 """NLU component that routes danger and unusable input before dialogue policies see it.
 
-It runs after the intent classifiers. Danger always wins: a message the crisis screen
-flags becomes the `crisis` intent, whatever else it says. Messages Tandem cannot read
-(empty, no words, very long, not English) become `out_of_scope` with an `input_issue`
-entity, so the domain can pick the right kind answer.
+It runs after the intent classifiers and decides risk once per message (tandem.safety):
+danger always wins, so a flagged message becomes the crisis intent of its kind
+(`crisis_self_harm`, `crisis_abuse`, `crisis_child`) with `risk_kind` and `risk_level`
+entities, whatever else it says. The actions read that verdict and never screen again.
+Messages Tandem cannot read (empty, no words, very long, not English) become
+`out_of_scope` with an `input_issue` entity, so the domain can pick the right kind answer.
 """
 
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -21,52 +23,15 @@ from rasa.shared.nlu.constants import (
     TEXT,
 )
 from rasa.shared.nlu.training_data.message import Message
-from spacy.lang.de.stop_words import STOP_WORDS as GERMAN
-from spacy.lang.en.stop_words import STOP_WORDS as ENGLISH
-from spacy.lang.es.stop_words import STOP_WORDS as SPANISH
-from spacy.lang.fr.stop_words import STOP_WORDS as FRENCH
-from spacy.lang.it.stop_words import STOP_WORDS as ITALIAN
-from spacy.lang.nl.stop_words import STOP_WORDS as DUTCH
-from spacy.lang.pt.stop_words import STOP_WORDS as PORTUGUESE
 
-from actions import language, safety
+from tandem import safety, text
+from tandem.vocabulary import INPUT_ISSUE, RISK_NEGATED, crisis_intent, parse_crisis_intent
 
-CRISIS = "crisis"
 OUT_OF_SCOPE = "out_of_scope"
 FALLBACK = "nlu_fallback"
-INPUT_ISSUE = "input_issue"
-# Words that are function words elsewhere but ordinary English (or names, or chat slang)
-# here: found in Tandem's own English training data.
-_ENGLISH_TOO = frozenset(
-    "af ai aux ben bin car certain co come comment con cos dan die different dont door dos e "
-    "ex fine gran gross gut hen hi hun im later local man men met mia mil min na op per plus "
-    "possible premier pres sea sent solo son state stop suit ta tag total u van via want war "
-    "y ya yo zero".split())
-# Function words of other languages that are not also English words.
-_FOREIGN = (GERMAN | SPANISH | FRENCH | ITALIAN | DUTCH | PORTUGUESE) - ENGLISH - _ENGLISH_TOO
-
-
-def input_issue(text: Optional[str], max_chars: int) -> Optional[str]:
-    """Why a message cannot be analysed: empty, no_words, too_long, not_english or None."""
-    if not text or not text.strip():
-        return "empty"
-    words = language.words(text)
-    if not words:
-        return "no_words"
-    if len(text) > max_chars:
-        return "too_long"
-    letters = "".join(words)
-    if sum(1 for ch in letters if ord(ch) > 0x24F) > len(letters) / 2:
-        return "not_english"  # mostly a non-Latin script
-    lowered = {w.lower() for w in words}
-    foreign = len(lowered & _FOREIGN)
-    english = len(lowered & ENGLISH)
-    # Distinct function words, so slang like "im fine if shes fine" stays English.
-    if foreign >= 3 and foreign > english:
-        return "not_english"
-    return None
-
-
+# A danger phrase that names no kind ("I'm not safe") is answered as the most general kind
+# of danger to someone else's hand; the actions use the kind remembered in the session first.
+UNSPECIFIED_KIND = "abuse"
 @DefaultV1Recipe.register(
     [DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False
 )
@@ -94,29 +59,44 @@ class MessageScreen(GraphComponent):
         return messages
 
     def _screen(self, message: Message) -> None:
-        text = message.get(TEXT) or ""
-        if text.startswith("/"):
+        text_ = message.get(TEXT) or ""
+        if text_.startswith("/"):
             return  # button payloads are parsed by Rasa's RegexMessageHandler
         intent = message.get(INTENT) or {}
-        result = safety.assess(text, message.get(INTENT_RANKING_KEY) or [])
-        if result.at_risk:
-            self._set_intent(message, CRISIS)
+        risk = safety.assess(text_, message.get(INTENT_RANKING_KEY) or [],
+                             sentences=_sentences(message, text_))
+        if risk.at_risk:
+            self._set_intent(message, crisis_intent(risk.kind or UNSPECIFIED_KIND))
+            self._add_entities(message, [dict(e, start=0, end=len(text_)) for e in
+                                         risk.entities()])
             return
-        if intent.get(INTENT_NAME_KEY) == CRISIS:
+        if risk.negated_only:
+            self._add_entities(message, [{"entity": RISK_NEGATED, "value": "true", "start": 0,
+                                          "end": len(text_)}])
+        if parse_crisis_intent(intent.get(INTENT_NAME_KEY)):
             # Too unsure, or its danger words were all negated ("I would never hurt myself"):
-            # let the analysis action decide, which answers calmly to negated danger.
-            message.set(INTENT, {INTENT_NAME_KEY: FALLBACK, PREDICTED_CONFIDENCE_KEY: 1.0},
-                        add_to_output=True)
-        issue = input_issue(text, self._max_chars)
+            # the analysis action answers calmly to negated danger.
+            self._set_intent(message, FALLBACK)
+        issue = text.input_issue(text_, self._max_chars)
         if issue:
             self._set_intent(message, OUT_OF_SCOPE)
-            entities = list(message.get(ENTITIES) or [])
-            entities.append({"entity": INPUT_ISSUE, "value": issue, "start": 0,
-                             "end": len(text), "extractor": type(self).__name__})
-            message.set(ENTITIES, entities, add_to_output=True)
+            self._add_entities(message, [{"entity": INPUT_ISSUE, "value": issue, "start": 0,
+                                          "end": len(text_)}])
+
+    def _add_entities(self, message: Message, found: List[Dict[str, Any]]) -> None:
+        entities = list(message.get(ENTITIES) or [])
+        entities.extend(dict(e, extractor=type(self).__name__) for e in found)
+        message.set(ENTITIES, entities, add_to_output=True)
 
     @staticmethod
     def _set_intent(message: Message, name: str) -> None:
         message.set(INTENT, {INTENT_NAME_KEY: name, PREDICTED_CONFIDENCE_KEY: 1.0},
                     add_to_output=True)
 
+
+def _sentences(message: Message, text_: str) -> List[str]:
+    """The message's sentences, from SpacyNLP's parse when the pipeline made one."""
+    doc = message.get("text_spacy_doc")
+    if doc is not None and doc.has_annotation("SENT_START"):
+        return [s.text.strip() for s in doc.sents if s.text.strip()]
+    return text.split_sentences(text_)

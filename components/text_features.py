@@ -11,7 +11,7 @@ from typing import Iterable, List
 from scipy.sparse import csr_matrix, hstack
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from actions.language import is_negation
+from tandem.text import is_negation
 
 # Besides negations proper, these words also flip what follows ("stopped covering for him").
 _SCOPE_OPENERS = frozenset({"stopped", "anymore"})

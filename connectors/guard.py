@@ -7,15 +7,19 @@ from typing import Any, Awaitable, Callable, Dict
 from rasa.core.channels.channel import OutputChannel, UserMessage
 from sanic import Sanic
 
-from storage.tracker_store import HANDLING_MESSAGE, StorageUnavailable
+from storage.outage import HANDLING_MESSAGE, StorageUnavailable
+from tandem.vocabulary import MAX_SENDER_ID
+
+__all__ = ["MAX_SENDER_ID", "CountingOutput", "guard", "storable", "valid_sender_id"]
 
 logger = logging.getLogger(__name__)
 
-MAX_SENDER_ID = 255  # the tracker store's sender_id column
 STORAGE_TROUBLE = "utter_storage_trouble"
 # Said when a message got no answer at all, e.g. the action server is down or timed out
 # (Rasa logs the failed action and carries on silently).
 TROUBLE = "utter_trouble"
+# Only if the domain's response cannot be generated (no model loaded, a broken NLG server).
+LAST_RESORT = {"text": "Sorry, I'm having trouble right now. Please try again in a minute."}
 
 Handler = Callable[[UserMessage], Awaitable[Any]]
 
@@ -36,10 +40,34 @@ def valid_sender_id(sender_id: object) -> bool:
             and storable(sender_id))
 
 
-def _response_text(name: str) -> str:
-    """The first text of a domain response, from the model the server has loaded."""
-    agent = Sanic.get_app().ctx.agent
-    return str(agent.domain.responses[name][0]["text"])
+def current_agent() -> Any:
+    """The agent (model) of the running rasa server."""
+    return Sanic.get_app().ctx.agent
+
+
+async def trouble_reply(name: str, sender_id: str, channel: str) -> Dict[str, Any]:
+    """A domain response as Rasa's `utter_` actions make and send it.
+
+    Rasa's response generation (the agent's NLG) picks the channel's variation
+    (`channel: slack`) and fills the text; the message is then what Rasa would send for
+    the resulting bot event. The conversation itself may be unreadable (that is often why
+    this is said), so slots have the domain's initial values.
+    """
+    # Imported only when something failed; the rasa server has loaded them long before.
+    from rasa.core.actions.action import create_bot_utterance
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    try:
+        agent = current_agent()
+        generated = await agent.nlg.generate(
+            name, DialogueStateTracker(sender_id, agent.domain.slots), channel)
+    except Exception as error:  # noqa: BLE001 - the person must get an answer
+        logger.error("Reply %s not generated: %s", name, type(error).__name__)
+        generated = None
+    if not generated:
+        return dict(LAST_RESORT)
+    generated["utter_action"] = name
+    return create_bot_utterance(generated).message()
 
 
 class CountingOutput(OutputChannel):
@@ -75,14 +103,14 @@ def guard(on_new_message: Handler) -> Handler:
             await on_new_message(message)
         except StorageUnavailable as error:
             logger.error("Message not handled: %s", error)
-            await output.inner.send_response(
-                message.sender_id, {"text": _response_text(STORAGE_TROUBLE)})
+            await output.inner.send_response(message.sender_id, await trouble_reply(
+                STORAGE_TROUBLE, message.sender_id, output.name()))
             return
         except Exception as error:  # noqa: BLE001 - the person must get an answer
             logger.error("Message not handled: %s", type(error).__name__)
         if output.sent == 0:
             logger.warning("No reply to a message; sending the trouble reply.")
-            await output.inner.send_response(message.sender_id,
-                                             {"text": _response_text(TROUBLE)})
+            await output.inner.send_response(message.sender_id, await trouble_reply(
+                TROUBLE, message.sender_id, output.name()))
 
     return handle

@@ -16,10 +16,11 @@ from typing import Dict, List, Optional, Sequence
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from storage.database import ROOT, database_url, make_engine
+from storage.database import make_engine
 from storage.profiles import ProfileStore
+from tandem import settings
 
-DEFAULT_OUT = ROOT / "results" / "corrections.yml"
+DEFAULT_OUT = settings.ROOT / "results" / "corrections.yml"
 EVENTS = sa.table("events", sa.column("sender_id"), sa.column("type_name"),
                   sa.column("timestamp"), sa.column("data"))
 
@@ -60,7 +61,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
     parser.add_argument("--url", default=None, help="database URL (default: TANDEM_DB_URL)")
     args = parser.parse_args(argv)
-    found = candidates(make_engine(args.url or database_url()))
+    found = candidates(make_engine(args.url or settings.database_url()))
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(as_nlu_yaml(found), encoding="utf-8")
     print(f"{sum(len(v) for v in found.values())} candidate examples for "

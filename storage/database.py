@@ -1,32 +1,17 @@
-"""The database URL from the environment, and engines that survive a database restart."""
+"""Engines on Tandem's database that survive a database restart.
 
-import os
+The URL itself comes from `tandem.settings.database_url` (re-exported here for the
+storage commands): `TANDEM_DB_URL`, else PostgreSQL from the PG* variables, else SQLite.
+"""
+
 from pathlib import Path
-from typing import Mapping, Optional
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_SQLITE = ROOT / "var" / "tandem.db"
+from tandem.settings import DEFAULT_SQLITE, ROOT, database_url
 
-
-def database_url(environ: Optional[Mapping[str, str]] = None) -> str:
-    """The database of conversations and results.
-
-    `TANDEM_DB_URL`; else PostgreSQL from PGHOST/PGPORT/PGUSER/PGPASSWORD/PGDATABASE;
-    else SQLite at var/tandem.db.
-    """
-    env = os.environ if environ is None else environ
-    if env.get("TANDEM_DB_URL"):
-        return env["TANDEM_DB_URL"]
-    if env.get("PGHOST"):
-        return str(sa.engine.URL.create(
-            "postgresql", username=env.get("PGUSER") or None,
-            password=env.get("PGPASSWORD") or None, host=env["PGHOST"],
-            port=int(env["PGPORT"]) if env.get("PGPORT") else None,
-            database=env.get("PGDATABASE", "tandem")))
-    return f"sqlite:///{DEFAULT_SQLITE}"
+__all__ = ["DEFAULT_SQLITE", "ROOT", "database_url", "ensure_sqlite_directory", "make_engine"]
 
 
 def ensure_sqlite_directory(url: str) -> None:

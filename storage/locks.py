@@ -1,10 +1,11 @@
 """The lock store: Redis when TANDEM_REDIS_URL is set (several rasa replicas), else in memory."""
 
-import os
 from typing import Any, Optional
 from urllib.parse import urlsplit
 
 from rasa.core.lock_store import InMemoryLockStore, LockStore, RedisLockStore
+
+from tandem import settings
 
 
 class EnvLockStore:
@@ -12,7 +13,7 @@ class EnvLockStore:
 
     def __new__(cls, endpoint_config: Optional[Any] = None) -> LockStore:
         """A RedisLockStore for TANDEM_REDIS_URL (redis://[:password@]host[:port][/db])."""
-        url = os.environ.get("TANDEM_REDIS_URL")
+        url = settings.redis_url()
         if not url:
             return InMemoryLockStore()
         parts = urlsplit(url)

@@ -16,10 +16,11 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError, ProgrammingError
 from sqlalchemy.orm import Session, declarative_base, sessionmaker
 
-from storage.database import database_url, make_engine
+from storage.database import make_engine
+from tandem import settings
+from tandem.vocabulary import MAX_SENDER_ID
 
 Base = declarative_base()
-MAX_SENDER_ID = 255
 
 
 class Result(Base):  # type: ignore[misc, valid-type]
@@ -121,7 +122,7 @@ class ProfileStore:
     """Results per person in `tandem_results`, on `TANDEM_DB_URL` (SQLite by default)."""
 
     def __init__(self, url: Optional[str] = None, engine: Optional[Engine] = None) -> None:
-        self.engine = engine or make_engine(url or database_url())
+        self.engine = engine or make_engine(url or settings.database_url())
         create_tables(self.engine)
         self._sessions = sessionmaker(bind=self.engine, expire_on_commit=False)
 

@@ -12,8 +12,9 @@ from typing import NamedTuple, Optional, Sequence
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from storage.database import database_url, make_engine
+from storage.database import make_engine
 from storage.profiles import ProfileStore
+from tandem import settings
 
 EVENTS = sa.table("events", sa.column("sender_id"), sa.column("timestamp"))
 
@@ -53,7 +54,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
                         help="keep what is newer than this many days")
     parser.add_argument("--url", default=None, help="database URL (default: TANDEM_DB_URL)")
     args = parser.parse_args(argv)
-    engine = make_engine(args.url or database_url())
+    engine = make_engine(args.url or settings.database_url())
     done = purge(engine, args.days)
     print(f"purged {done.conversations} conversations ({done.events} events) and "
           f"{done.results} results older than {args.days:g} days "

@@ -1,5 +1,15 @@
-"""Shared fixtures: a domain, a dispatcher and a tracker factory, as in rasa-demo."""
+"""Shared fixtures: a domain, a dispatcher and a tracker factory, as in rasa-demo.
 
+Test tiers (markers are registered in pyproject.toml):
+- unit (no marker): no trained model, no servers, no npm; `make check` runs only these.
+- `@pytest.mark.slow`: needs the trained model, or starts servers, a browser or a terminal;
+  `make test` runs them too.
+- `@pytest.mark.requires(available, reason)`: needs a Debian service or tool (PostgreSQL,
+  Redis, nginx, Chromium). When it is missing the test FAILS with the reason, so a machine
+  without it cannot pass silently; `TANDEM_ALLOW_SKIP=1` turns that into a skip.
+"""
+
+import os
 from typing import Any, Callable, Dict, Iterator, List, Optional
 
 import pytest
@@ -10,7 +20,28 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import actions as actions_module
 from bench.data import ROOT
 from storage.profiles import ProfileStore
+from tests.servers import UNIT_TIER
 
+ALLOW_SKIP = "TANDEM_ALLOW_SKIP"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """With `-m "not slow"` (make check), starting a server fails the test that tried:
+    a test that needs one must be marked slow (tests/servers.py checks the flag)."""
+    if (config.getoption("markexpr") or "").strip() == "not slow":
+        os.environ[UNIT_TIER] = "1"
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """A test marked `requires(available, reason)` fails (or skips) before its fixtures run."""
+    for mark in item.iter_markers("requires"):
+        available, reason = mark.args
+        if not available:
+            if os.environ.get(ALLOW_SKIP) == "1":
+                pytest.skip(reason)
+            pytest.fail(f"{reason}. Set {ALLOW_SKIP}=1 to skip instead of failing.",
+                        pytrace=False)
 
 
 def load_domain() -> Dict[str, Any]:

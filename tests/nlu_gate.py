@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 from typing import Dict, Tuple
 
-from actions.analysis import parse_intent
+from tandem.vocabulary import parse_situation_intent as parse_intent
 
 FLOOR = 0.85
 

@@ -1,7 +1,6 @@
 """Start the action server and `rasa run` on free loopback ports for end-to-end tests."""
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -9,24 +8,33 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Dict, Iterator, List, Optional, Sequence
 
-import requests
 from urllib.parse import quote
 
+import requests
+
 from bench.data import ROOT
+from scripts.wait_for_port import free_port
+
+__all__ = ["MODEL", "RASA", "ROOT", "TOKEN", "Bot", "free_port", "running_bot",
+           "start_action_server", "stop_process", "wait_http"]
 
 MODEL = ROOT / "models" / "tandem.tar.gz"
 RASA = str(Path(sys.executable).parent / "rasa")
 TOKEN = "e2e-test-token"
+# `make check` sets this: the unit tier must not start servers (mark such tests `slow`).
+UNIT_TIER = "TANDEM_UNIT_TIER"
 
 
-def free_port() -> int:
-    """A loopback port nobody listens on right now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+def no_servers_in_the_unit_tier() -> None:
+    """Fails at once when a test of `make check`'s unit tier tries to start a server."""
+    if os.environ.get(UNIT_TIER) == "1":
+        raise RuntimeError("this test starts servers or needs the trained model: mark it "
+                           "@pytest.mark.slow (make check runs only the unit tier)")
 
 
 def wait_http(url: str, seconds: float, process: subprocess.Popen) -> None:
+    """Waits until `url` answers 2xx; fails early when `process` exits first."""
+    no_servers_in_the_unit_tier()
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if process.poll() is not None:
@@ -36,7 +44,7 @@ def wait_http(url: str, seconds: float, process: subprocess.Popen) -> None:
                 return
         except requests.RequestException:
             pass
-        time.sleep(0.5)
+        time.sleep(0.2)
     raise TimeoutError(f"{url} did not answer within {seconds}s")
 
 
@@ -97,10 +105,13 @@ class Bot:
 
 
 def start_action_server(env: Dict[str, str], port: int, log: Path) -> subprocess.Popen:
-    """`rasa run actions` on `port`, logging to `log`."""
+    """`rasa run actions` on loopback `port`, logging to `log`."""
+    no_servers_in_the_unit_tier()
+    # rasa_sdk has no --interface option; it binds SANIC_HOST (default 0.0.0.0).
     return subprocess.Popen(
         [RASA, "run", "actions", "--actions", "actions", "--port", str(port)],
-        cwd=ROOT, env=env, stdout=open(log, "a"), stderr=subprocess.STDOUT)
+        cwd=ROOT, env=dict(env, SANIC_HOST="127.0.0.1"), stdout=open(log, "a"),
+        stderr=subprocess.STDOUT)
 
 
 @contextmanager
@@ -114,6 +125,7 @@ def running_bot(db_path: Path, env_extra: Optional[Dict[str, str]] = None,
         rasa_args: extra `rasa run` arguments, such as `--cors`.
         model: the trained model to serve.
     """
+    no_servers_in_the_unit_tier()
     if not model.exists():
         raise FileNotFoundError(f"{model} is missing: run `make train` first")
     action_port, rasa_port = free_port(), free_port()

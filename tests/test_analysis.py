@@ -2,8 +2,9 @@
 
 import pytest
 
-from actions import analysis
-from actions.analysis import Finding
+from tandem import analysis
+from tandem.vocabulary import parse_situation_intent
+from tandem.analysis import Finding
 from tests.conftest import ranking
 
 
@@ -64,7 +65,7 @@ def test_thresholds_can_be_passed_in() -> None:
     (None, None),
 ])
 def test_parse_intent(name, expected) -> None:
-    assert analysis.parse_intent(name) == expected
+    assert parse_situation_intent(name) == expected
 
 
 def test_resolve_picks_offered_candidate() -> None:

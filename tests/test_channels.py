@@ -22,6 +22,8 @@ from tests.channel_clients import (
 from tests.fake_platforms import FakeApi, fake_slack, fake_telegram, reply_markup
 from tests.servers import Bot, running_bot
 
+pytestmark = pytest.mark.slow  # starts the action server and rasa
+
 WEBHOOK_URL = "https://tandem.example.org/webhooks/telegram/webhook"
 VAGUE = "he needs me"  # too vague for one dimension: Tandem asks, with buttons
 

@@ -5,7 +5,7 @@ from typing import Any, Dict, List
 import pytest
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import analysis, knowledge, language, self_check
+from tandem import analysis, knowledge, self_check, text
 from actions.actions import ActionAnalyzeSituation, ActionResolveClarification
 from actions.followup_actions import ActionCorrectFinding, ActionFollowUp, ActionRecordFeedback
 from actions.self_check_actions import (
@@ -63,12 +63,12 @@ def test_alternatives_skip_the_found_dimensions() -> None:
     ("  spaced   out  words!! ", "spaced out words"),
 ])
 def test_short_quote(text: str, quote: str) -> None:
-    assert language.short_quote(text) == quote
+    assert text.short_quote(text) == quote
 
 
 def test_long_quotes_are_cut_at_a_word() -> None:
-    quote = language.short_quote("word " * 40)
-    assert quote.endswith("word…") and len(quote) <= language.MAX_QUOTE_CHARS + 1
+    quote = text.short_quote("word " * 40)
+    assert quote.endswith("word…") and len(quote) <= text.MAX_QUOTE_CHARS + 1
 
 
 def test_several_patterns_are_quoted_and_summed_up(make_tracker, domain, dispatcher,

@@ -6,7 +6,7 @@ from collections import Counter, defaultdict
 
 import pytest
 
-from actions.knowledge import DIMENSIONS, POLES
+from tandem.knowledge import DIMENSIONS, POLES
 from bench import data
 
 SITUATIONS = [f"situation_{pole}_{dim}" for dim in DIMENSIONS for pole in POLES]

@@ -9,6 +9,8 @@ import requests
 
 from tests.servers import Bot, running_bot
 
+pytestmark = pytest.mark.slow  # starts the action server and rasa
+
 
 @pytest.fixture(scope="module")
 def bot(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Bot]:

@@ -14,7 +14,9 @@ from urllib.parse import urlsplit
 import pytest
 import requests
 
-from tests.servers import Bot, stop_process, wait_http, running_bot, start_action_server
+from tests.servers import Bot, running_bot, start_action_server, stop_process, wait_http
+
+pytestmark = pytest.mark.slow  # starts, stops and kills the action server and rasa
 
 
 ACTION_TIMEOUT = 3

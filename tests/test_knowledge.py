@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from actions import analysis, knowledge
+from tandem import analysis, knowledge
 from tests.conftest import ROOT, load_domain
 
 ARTICLE = Path(ROOT).parent / "shared" / "article" / "dependency-vs-codependency.txt"

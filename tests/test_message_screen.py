@@ -2,7 +2,7 @@
 
 import pytest
 
-from components.message_screen import input_issue
+from tandem.text import input_issue
 
 
 @pytest.mark.parametrize("text,issue", [

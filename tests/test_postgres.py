@@ -9,8 +9,8 @@ import pytest
 from tests.servers import Bot, running_bot
 from tests.services import HAVE_POSTGRES, Postgres, running_postgres
 
-pytestmark = pytest.mark.skipif(not HAVE_POSTGRES,
-                                reason="Debian's postgresql is not installed (.ci/run does)")
+pytestmark = [pytest.mark.slow, pytest.mark.requires(
+    HAVE_POSTGRES, "Debian's postgresql is not installed (make test installs it as root)")]
 
 SITUATION = ("I do all the cooking, cleaning and bills and my husband never even asks how "
              "my day was. I'm exhausted and nobody helps me.")

@@ -4,7 +4,8 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.actions import ActionAnalyzeSituation, ActionResolveClarification
 from actions.memory_actions import ActionForgetMe, ActionGoAnonymous, ActionShowSummary
-from actions import knowledge, summary
+from tandem import knowledge
+from actions import summary
 from storage.profiles import ProfileStore
 from tests.conftest import ranking
 from tests.test_actions import responses, run, slots

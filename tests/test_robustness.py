@@ -35,6 +35,7 @@ def suites() -> Dict[str, checklist.Suite]:
     return {s.name: s for s in checklist.run(checklist.model_parser(MODEL))}
 
 
+@pytest.mark.slow  # parses with the trained model
 @pytest.mark.parametrize("name", sorted(FLOORS))
 def test_behavioural_suite_stays_above_its_floor(suites: Dict[str, checklist.Suite],
                                                  name: str) -> None:
@@ -43,6 +44,7 @@ def test_behavioural_suite_stays_above_its_floor(suites: Dict[str, checklist.Sui
     assert suite.rate >= FLOORS[name], suite.failures[:5]
 
 
+@pytest.mark.slow  # parses with the trained model
 def test_every_dimension_passes_its_minimum_functionality(
         suites: Dict[str, checklist.Suite]) -> None:
     mft: Dict[str, checklist.Suite] = {n.split(": ")[1]: s for n, s in suites.items()

@@ -2,7 +2,7 @@
 
 import pytest
 
-from actions import safety
+from tandem import safety, text
 
 
 @pytest.mark.parametrize("text,category", [
@@ -16,16 +16,16 @@ from actions import safety
     ("she threatened to kill me if I leave", "violence"),
     ("he choked me during the fight", "violence"),
     ("my ex says he'll hurt me", "violence"),
-    ("he forced me to have sex when I said no", "sexual_abuse"),
-    ("my stepdad molested me as a kid", "sexual_abuse"),
-    ("my boyfriend hits the kids when he's drunk", "child_at_risk"),
-    ("I don't think my daughter is safe with him", "child_at_risk"),
+    ("he forced me to have sex when I said no", "sexual"),
+    ("my stepdad molested me as a kid", "sexual"),
+    ("my boyfriend hits the kids when he's drunk", "child"),
+    ("I don't think my daughter is safe with him", "child"),
     ("I\u2019m going to end my life", "self_harm"),
-    ("the kids aren't safe at home", "child_at_risk"),
+    ("the kids aren't safe at home", "child"),
     ("he grabbed my arm so hard it left marks", "violence"),
     ("she keeps threatening me when I want to leave", "violence"),
     ("I'm scared of my husband", "violence"),
-    ("my stepdad touches me when mum isn't home", "sexual_abuse"),
+    ("my stepdad touches me when mum isn't home", "sexual"),
     ("I can't stop hurting myself", "self_harm"),
     ("he won't stop hitting me", "violence"),
     ("i wanna die", "self_harm"),
@@ -38,7 +38,7 @@ from actions import safety
     ("she stabbed me with a fork", "violence"),
     ("he put his hands around my neck", "violence"),
     ("I'm not safe at home", "violence"),
-    ("he makes me do things in bed I said no to", "sexual_abuse"),
+    ("he makes me do things in bed I said no to", "sexual"),
 ])
 def test_danger_is_flagged(text: str, category: str) -> None:
     result = safety.screen(text)
@@ -89,20 +89,21 @@ def _ranking(*pairs):
 
 
 @pytest.mark.parametrize("ranking,expected", [
-    (_ranking(("crisis", 0.9), ("greet", 0.1)), True),
-    (_ranking(("crisis", 0.26), ("situation_codependent_helping", 0.2)), True),
-    (_ranking(("nlu_fallback", 0.2), ("crisis", 0.26)), True),
-    (_ranking(("situation_codependent_helping", 0.5), ("crisis", 0.31)), True),
-    (_ranking(("situation_codependent_helping", 0.5), ("crisis", 0.2)), False),
-    (_ranking(("crisis", 0.15), ("out_of_scope", 0.1)), False),
-    (_ranking(("greet", 0.6), ("deny", 0.3), ("crisis", 0.3)), False),
+    (_ranking(("crisis_self_harm", 0.9), ("greet", 0.1)), True),
+    (_ranking(("crisis_abuse", 0.26), ("situation_codependent_helping", 0.2)), True),
+    (_ranking(("nlu_fallback", 0.2), ("crisis_child", 0.26)), True),
+    (_ranking(("situation_codependent_helping", 0.5), ("crisis_self_harm", 0.31)), True),
+    (_ranking(("situation_codependent_helping", 0.5), ("crisis_self_harm", 0.12)), False),
+    (_ranking(("situation_codependent_helping", 0.5), ("crisis_abuse", 0.2)), False),
+    (_ranking(("crisis_abuse", 0.15), ("out_of_scope", 0.1)), False),
+    (_ranking(("greet", 0.5), ("deny", 0.2), ("thanks", 0.1), ("crisis_abuse", 0.3)), False),
 ])
 def test_assess_combines_intent_and_lexicon(ranking, expected: bool) -> None:
     assert safety.assess("things are really bad right now", ranking).at_risk is expected
 
 
 def test_confident_crisis_intent_with_only_negated_words_does_not_alarm() -> None:
-    result = safety.assess("I would never hurt myself", _ranking(("crisis", 0.95)))
+    result = safety.assess("I would never hurt myself", _ranking(("crisis_self_harm", 0.95)))
     assert not result.at_risk and result.negated_only
 
 
@@ -121,13 +122,18 @@ def test_ongoing_harm_is_not_read_as_negated() -> None:
     assert result.at_risk and not result.negated_only
 
 
-def test_lexicon_alone_catches_most_training_crisis_messages() -> None:
-    """The NLU intent backs the lexicon up, but the lexicon must carry most of the load."""
-    from bench import data
+def test_lexicon_alone_catches_most_of_the_dev_risk_set() -> None:
+    """The classifier's crisis intents back the lexicon up, but the lexicon carries the load.
 
-    crisis = [e.text for e in data.training() if e.intent == "crisis"]
-    caught = sum(safety.screen(text).at_risk for text in crisis)
-    assert caught / len(crisis) >= 0.6, f"{caught}/{len(crisis)}"
+    Measured on the development risk set (tuned on); the frozen test set is only scored by
+    the benchmark and tests/test_safety_gate.py.
+    """
+    from bench.safety import SETS, load_risk_set
+
+    danger = [e for e in load_risk_set(SETS["dev"]) if e.kind != "none"]
+    caught = sum(safety.assess(e.text, [], text.split_sentences(e.text)).at_risk
+                 for e in danger)
+    assert caught / len(danger) >= 0.85, f"{caught}/{len(danger)}"
 
 
 def test_lexicon_never_fires_on_training_situations() -> None:
@@ -136,3 +142,48 @@ def test_lexicon_never_fires_on_training_situations() -> None:
     alarms = [e.text for e in data.training()
               if e.intent.startswith("situation_") and safety.screen(e.text).at_risk]
     assert not alarms, alarms
+
+
+@pytest.mark.parametrize("text,kind,level", [
+    ("I've been saving up my tablets", "self_harm", "imminent"),
+    ("I've sorted out who gets my things", "self_harm", "imminent"),
+    ("everyone would be better off if I just wasn't around", "self_harm", "concern"),
+    ("I wrote goodbye letters and picked a date", "self_harm", "imminent"),
+    ("my boyfriend reads my texts and won't let me see my friends", "abuse", "concern"),
+    ("my husband takes all my wages and gives me an allowance", "abuse", "concern"),
+    ("he grabs my arm so I can't leave the room", "abuse", "concern"),
+    ("he's outside the door right now banging on it", "abuse", "imminent"),
+    ("my sister left her 2 year old home alone all night", "child", "imminent"),
+    ("my ex shook the baby and now she's floppy", "child", "imminent"),
+    ("my partner hits our son with a belt", "child", "concern"),
+])
+def test_kind_and_level(text: str, kind: str, level: str) -> None:
+    result = safety.assess(text, [])
+    assert (result.kind, result.level) == (kind, level)
+
+
+@pytest.mark.parametrize("text", [
+    "I honestly don't know what I'd do with myself if I didn't look after him",
+    "I did look after him when he broke his leg",
+    "I could murder a pizza",
+    "he's killing me with these puns",
+    "i want to strangle my brother, he told mum about my tattoo",
+    "bruises everywhere after rugby training lol",
+    "my dad hit us when we were kids, he's been sober for twenty years and we're close now",
+    "I check his phone constantly because I'm scared he'll leave",
+    "we share our locations so we know the other got home safe",
+])
+def test_look_alikes_do_not_alarm(text: str) -> None:
+    assert not safety.assess(text, [], sentences=[text]).at_risk
+
+
+def test_kindless_danger_has_a_level_but_no_kind_from_the_model() -> None:
+    result = safety.assess("things are bad", _ranking(("crisis_child", 0.9)))
+    assert (result.kind, result.level, result.categories) == ("child", "concern", ("model",))
+
+
+def test_entities_carry_the_verdict() -> None:
+    assert safety.assess("I want to kill myself tonight", []).entities() == [
+        {"entity": "risk_kind", "value": "self_harm"},
+        {"entity": "risk_level", "value": "imminent"}]
+    assert safety.NO_RISK.entities() == []

@@ -12,9 +12,9 @@ from bench.load import CONVERSATION, run_load
 from tests.servers import Bot
 from tests.services import HAVE_NGINX, HAVE_POSTGRES, HAVE_REDIS, running_nginx, running_replicas
 
-pytestmark = pytest.mark.skipif(
-    not (HAVE_POSTGRES and HAVE_REDIS and HAVE_NGINX),
-    reason="needs Debian's postgresql, redis-server and nginx (.ci/run installs them)")
+pytestmark = [pytest.mark.slow, pytest.mark.requires(
+    HAVE_POSTGRES and HAVE_REDIS and HAVE_NGINX,
+    "needs Debian's postgresql, redis-server and nginx (make test installs them as root)")]
 
 USERS = 50
 

@@ -16,6 +16,8 @@ import requests
 from bench.data import ROOT
 from tests.servers import MODEL, free_port, wait_http
 
+pytestmark = pytest.mark.slow  # runs scripts/serve.sh
+
 ALLOWED = "https://chat.allowed.example"
 # Words nobody else uses, so finding them in a log means a message leaked into it.
 SECRET_WORDS = "zorblax quimbering"

@@ -10,6 +10,8 @@ import pytest
 
 from tests.servers import MODEL, ROOT, free_port
 
+pytestmark = pytest.mark.slow  # runs `make shell` with the trained model
+
 PROMPT = "Your input ->"
 
 

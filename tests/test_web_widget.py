@@ -1,7 +1,8 @@
 """End to end in a headless browser: web/index.html, rasa-webchat over socket.io, a real bot.
 
-Needs Debian's chromium (/usr/bin/chromium) and `make web-install` (web/node_modules); skipped
-with the reason when either is missing. Screenshots go to results/web/ (the CI artifact).
+Needs Debian's chromium (/usr/bin/chromium) and `make web-install` (web/node_modules); fails
+with the reason when either is missing (skipped instead with TANDEM_ALLOW_SKIP=1).
+Screenshots go to results/web/ (the CI artifact).
 """
 
 import json
@@ -44,11 +45,11 @@ NO_REPLY_HINT = (
     "python-socketio >= 5.10), so no reply reaches a persistent session; use "
     "connectors.socketio.SocketIOChannel.")
 
-needs_browser = pytest.mark.skipif(
-    not CHROMIUM.exists(), reason=f"{CHROMIUM} is missing: apt-get install chromium")
-needs_widget = pytest.mark.skipif(
-    not WIDGET.exists(),
-    reason="web/node_modules/rasa-webchat is missing: run `make web-install` (npm ci in web/)")
+needs_browser = pytest.mark.requires(
+    CHROMIUM.exists(), f"{CHROMIUM} is missing: apt-get install chromium")
+needs_widget = pytest.mark.requires(
+    WIDGET.exists(),
+    "web/node_modules/rasa-webchat is missing: run `make web-install` (npm ci in web/)")
 
 
 @pytest.fixture(scope="module")
@@ -108,6 +109,7 @@ def send(page: Page, text: str) -> None:
     expect(page.locator("#rw-messages .rw-client").filter(has_text=text).first).to_be_visible()
 
 
+@pytest.mark.slow  # a browser, the widget and a running bot
 @needs_browser
 @needs_widget
 def test_widget_conversation_with_buttons_survives_a_reload(

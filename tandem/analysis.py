@@ -8,10 +8,14 @@ import re
 from dataclasses import dataclass, field
 from typing import Iterable, List, Mapping, Optional, Sequence, Tuple
 
-from actions.knowledge import DIMENSIONS, POLES
-
-SITUATION_INTENT = re.compile(
-    r"^situation_(?P<pole>interdependent|codependent)_(?P<dimension>[a-z_]+)$"
+from tandem import text
+from tandem.vocabulary import (
+    DIMENSIONS,
+    POLES,
+    Finding,
+    other_pole,
+    parse_keys,
+    parse_situation_intent,
 )
 # Below this top confidence the bot asks instead of guessing. Tuned on the held-out set
 # (bench/results/quality.md): it asks on about one message in seven, and is right on
@@ -38,28 +42,6 @@ MAX_FINDINGS = 3
 
 
 @dataclass(frozen=True)
-class Finding:
-    """One pattern in a message: a pole on a dimension, with its confidence."""
-
-    pole: str
-    dimension: str
-    confidence: float = 0.0
-
-    @property
-    def key(self) -> str:
-        """The public form used in the `findings` slot, e.g. "codependent:helping"."""
-        return f"{self.pole}:{self.dimension}"
-
-    @classmethod
-    def from_key(cls, key: str, confidence: float = 0.0) -> "Finding":
-        """Parse "pole:dimension"; raises ValueError on anything else."""
-        pole, _, dimension = key.partition(":")
-        if pole not in POLES or dimension not in DIMENSIONS:
-            raise ValueError(f"not a finding: {key!r}")
-        return cls(pole, dimension, confidence)
-
-
-@dataclass(frozen=True)
 class Decision:
     """What to do with a message: report findings, ask, or neither."""
 
@@ -73,19 +55,11 @@ class Decision:
         return not self.findings and bool(self.candidates)
 
 
-def parse_intent(name: Optional[str]) -> Optional[Tuple[str, str]]:
-    """(pole, dimension) for a situation intent name, None for any other intent."""
-    match = SITUATION_INTENT.match(name or "")
-    if not match or match["dimension"] not in DIMENSIONS:
-        return None
-    return match["pole"], match["dimension"]
-
-
 def situation_ranking(ranking: Iterable[Mapping]) -> List[Finding]:
     """The situation classes of an NLU intent ranking, most confident first."""
     found = []
     for entry in ranking:
-        parsed = parse_intent(entry.get("name"))
+        parsed = parse_situation_intent(entry.get("name"))
         if parsed:
             found.append(Finding(parsed[0], parsed[1], float(entry.get("confidence") or 0.0)))
     return sorted(found, key=lambda f: f.confidence, reverse=True)
@@ -108,8 +82,7 @@ def _settle_poles(ranked: Sequence[Finding], candidates: Sequence[Finding]) -> L
     by_key = {(f.pole, f.dimension): f.confidence for f in ranked}
     settled = []
     for candidate in candidates:
-        other = "interdependent" if candidate.pole == "codependent" else "codependent"
-        other_confidence = by_key.get((other, candidate.dimension), 0.0)
+        other_confidence = by_key.get((other_pole(candidate.pole), candidate.dimension), 0.0)
         if candidate.pole != leaning and candidate.confidence - other_confidence < POLE_TIE:
             candidate = Finding(leaning, candidate.dimension, candidate.confidence)
         settled.append(candidate)
@@ -196,17 +169,6 @@ def alternatives(ranking: Iterable[Mapping], exclude: Iterable[str] = ()) -> Lis
             if f.dimension not in skip][:MAX_CANDIDATES]
 
 
-def parse_keys(keys: Optional[Iterable[str]]) -> List[Finding]:
-    """Findings from stored "pole:dimension" keys (a slot's value), skipping malformed ones."""
-    found = []
-    for key in keys or []:
-        try:
-            found.append(Finding.from_key(key))
-        except ValueError:
-            continue
-    return found
-
-
 def resolve(candidate_keys: Sequence[str], chosen_dimension: Optional[str]) -> Optional[Finding]:
     """The finding a person picked from the offered candidates.
 
@@ -230,3 +192,33 @@ def overall_pattern(findings: Sequence[Finding]) -> Optional[str]:
     if not poles:
         return None
     return poles.pop() if len(poles) == 1 else "mixed"
+
+
+# People a situation can be about, as people name them ("my sister", "my best mate").
+RELATIONS = frozenset(
+    "partner husband wife boyfriend girlfriend bf gf fiance fiancee fiancé fiancée spouse ex "
+    "mum mom mam mother mummy mommy dad father daddy parents stepdad stepmum stepmom son "
+    "daughter kid kids child children brother sister sibling siblings twin friend bestie mate "
+    "bff roommate flatmate housemate grandma gran nan grandmother grandad grandpa grandfather "
+    "aunt auntie uncle cousin niece nephew colleague".split())
+# Words that mean the person is describing their own part in it.
+_FIRST_PERSON = frozenset("i i'm im i've ive i'd id i'll me myself we we're were we've us "
+                          "ourselves".split())
+_MY_RELATION = re.compile(r"\bmy (?:(?:best|older|younger|little|big|step|ex|adult|grown) )?"
+                          r"([a-zé]+)(?:[- ]in[- ]law)?\b")
+
+
+def whose_pattern(message: str) -> str:
+    """Whose pattern a message describes: "self", or the relation it names ("sister").
+
+    A message that speaks of the writer anywhere ("I", "me", "we") is about their own part;
+    one that only tells of someone else ("my brother pays for everything and his girlfriend
+    never offers") is about that person.
+    """
+    lowered = text.normalise(message)
+    if any(word in _FIRST_PERSON for word in re.findall(r"[a-z']+", lowered)):
+        return "self"
+    for match in _MY_RELATION.finditer(lowered):
+        if match.group(1) in RELATIONS:
+            return match.group(1)
+    return "someone"

@@ -1,6 +1,5 @@
 """The article's content, loaded once from `knowledge/article.yml`."""
 
-import os
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -8,19 +7,9 @@ from typing import Dict, Optional
 
 import yaml
 
-DIMENSIONS = (
-    "give_and_take",
-    "helping",
-    "identity",
-    "authenticity",
-    "feelings",
-    "self_worth",
-    "security",
-    "boundaries",
-    "honesty",
-)
-POLES = ("interdependent", "codependent")
-DEFAULT_PATH = Path(__file__).resolve().parent.parent / "knowledge" / "article.yml"
+from tandem import settings
+from tandem.vocabulary import DIMENSIONS, POLES
+
 # Short texts the actions put together: button titles, summary lines, chart labels.
 LABELS = ("none_of_these", "summary_line", "chart_title", "chart_codependent",
           "chart_interdependent", "pattern_item", "standing_codependent", "standing_in_between",
@@ -55,6 +44,8 @@ class Dimension:
     related_concept: str
     # Which pole "often" means in the self-check question for this dimension.
     self_check_often: str
+    # The self-check's question; {check_person} names who the relationship is with.
+    self_check_question: str
 
     def pole(self, pole: str) -> PoleEntry:
         """The entry for `pole` ("interdependent" or "codependent")."""
@@ -126,6 +117,7 @@ def parse(raw: dict) -> Knowledge:
             codependent=_pole_entry(entry.get("codependent"), key, "codependent"),
             related_concept=_require(entry, "related_concept", f"dimensions.{key}"),
             self_check_often=_require(entry, "self_check_often", f"dimensions.{key}"),
+            self_check_question=_require(entry, "self_check_question", f"dimensions.{key}"),
         )
     concepts = {
         key: Concept(
@@ -153,8 +145,8 @@ def parse(raw: dict) -> Knowledge:
 
 
 def load(path: Optional[Path] = None) -> Knowledge:
-    """Load and validate a knowledge file (default: $TANDEM_KNOWLEDGE or the project's)."""
-    path = path or Path(os.environ.get("TANDEM_KNOWLEDGE", DEFAULT_PATH))
+    """Load and validate a knowledge file (default: settings.knowledge_path())."""
+    path = path or settings.knowledge_path()
     with open(path, encoding="utf-8") as handle:
         return parse(yaml.safe_load(handle))
 

@@ -1,27 +1,27 @@
 """Sentence splitting, word counts and negation words shared by actions and components."""
 
-from actions import language
+from tandem import text
 
 
 def test_long_message_is_split_into_sentences() -> None:
     text = ("I pay every bill. He never asks how I am!  Is that normal? "
             "My mum says it is fine")
-    assert language.split_sentences(text) == ["I pay every bill.", "He never asks how I am!",
+    assert text.split_sentences(text) == ["I pay every bill.", "He never asks how I am!",
                                      "Is that normal?", "My mum says it is fine"]
 
 
 def test_empty_text_has_no_sentences() -> None:
-    assert language.split_sentences("") == []
-    assert language.split_sentences("   ") == []
+    assert text.split_sentences("") == []
+    assert text.split_sentences("   ") == []
 
 
 def test_word_count_ignores_emoji_and_numbers() -> None:
-    assert language.word_count("he doesn't care \U0001F62D 100%") == 3
-    assert language.word_count("") == 0
+    assert text.word_count("he doesn't care \U0001F62D 100%") == 3
+    assert text.word_count("") == 0
 
 
 def test_negation_words_with_and_without_apostrophes() -> None:
     for token in ("not", "never", "don't", "dont", "can't", "CANT", "won\u2019t", "nobody"):
-        assert language.is_negation(token), token
+        assert text.is_negation(token), token
     for token in ("no-one", "know", "note", "stop"):
-        assert not language.is_negation(token), token
+        assert not text.is_negation(token), token

@@ -3,16 +3,12 @@
 from dataclasses import dataclass
 from typing import Dict, List, Mapping, Optional, Tuple
 
-from actions.knowledge import DIMENSIONS, Knowledge
+from tandem.knowledge import Knowledge
+from tandem.vocabulary import DIMENSIONS, Finding, other_pole
 
 ANSWERS = ("often", "sometimes", "rarely")
 # Two rows at most are singled out as needing care, so the result stays readable.
 MAX_NEEDS_CARE = 2
-
-
-def slot_name(dimension: str) -> str:
-    """The form slot holding the answer for one dimension."""
-    return f"sc_{dimension}"
 
 
 def standing(answer: Optional[str], often_means: str) -> Optional[str]:
@@ -20,7 +16,7 @@ def standing(answer: Optional[str], often_means: str) -> Optional[str]:
     if answer == "often":
         return often_means
     if answer == "rarely":
-        return "interdependent" if often_means == "codependent" else "codependent"
+        return other_pole(often_means)
     return None
 
 
@@ -36,7 +32,7 @@ class SelfCheckResult:
     @property
     def findings(self) -> List[str]:
         """The clear leanings as "pole:dimension" keys, for the profile store."""
-        return [f"{pole}:{dimension}" for dimension, pole in self.standings if pole]
+        return [Finding(pole, dimension).key for dimension, pole in self.standings if pole]
 
 
 def score(answers: Mapping[str, Optional[str]], kb: Knowledge) -> SelfCheckResult:

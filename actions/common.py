@@ -1,0 +1,79 @@
+"""What every Tandem action shares: reading the latest message and the per-message slots."""
+
+from typing import Any, Dict, List, Optional, Sequence
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import EventType, SlotSet
+
+from tandem import analysis
+from tandem.vocabulary import (
+    ABOUT,
+    CANDIDATES,
+    FINDINGS,
+    PATTERN,
+    RISK,
+    RISK_DETECTED,
+    RISK_KIND,
+    RISK_LEVEL,
+    RISK_NEGATED,
+    SAFETY_CHECK_PENDING,
+    Finding,
+)
+
+
+def analysis_slots(findings: Sequence[Finding] = (), at_risk: bool = False,
+                   candidates: Sequence[Finding] = (),
+                   about: Optional[str] = None) -> List[EventType]:
+    """The slot events that describe one analysed (or screened) message."""
+    return [
+        SlotSet(FINDINGS, [f.key for f in findings]),
+        SlotSet(PATTERN, analysis.overall_pattern(findings)),
+        SlotSet(RISK_DETECTED, at_risk),
+        SlotSet(ABOUT, about if findings else None),
+        SlotSet(CANDIDATES, [c.key for c in candidates] or None),
+    ]
+
+
+def latest_text(tracker: Tracker) -> str:
+    """The text of the person's latest message ('' when there is none)."""
+    return tracker.latest_message.get("text") or ""
+
+
+def latest_intent(tracker: Tracker) -> Optional[str]:
+    """The intent of the person's latest message."""
+    return (tracker.latest_message.get("intent") or {}).get("name")
+
+
+def latest_ranking(tracker: Tracker) -> List[Dict[str, Any]]:
+    """The classifier's intent ranking of the latest message."""
+    return list(tracker.latest_message.get("intent_ranking") or [])
+
+
+def latest_entity(tracker: Tracker, entity: str) -> Optional[str]:
+    """The first value of one entity in the latest message."""
+    return next(tracker.get_latest_entity_values(entity), None)
+
+
+def screened_risk(tracker: Tracker) -> "tuple[Optional[str], Optional[str]]":
+    """(kind, level) the NLU message screen decided for the latest message."""
+    return latest_entity(tracker, RISK_KIND), latest_entity(tracker, RISK_LEVEL)
+
+
+def danger_words_negated(tracker: Tracker) -> bool:
+    """True when the message had danger words, all clearly negated ("I'd never...")."""
+    return latest_entity(tracker, RISK_NEGATED) is not None
+
+
+def remembered_risk(tracker: Tracker) -> Optional[str]:
+    """The kind of danger recognised earlier in this session, if any."""
+    return tracker.get_slot(RISK)
+
+
+def safety_reply(kind: str, risk_slot: Optional[str] = None,
+                 check_in: bool = False) -> List[EventType]:
+    """Slot events for a message that got a safety reply or a check-in."""
+    events = analysis_slots(at_risk=True)
+    events.append(SlotSet(SAFETY_CHECK_PENDING, kind if check_in else None))
+    if risk_slot:
+        events.append(SlotSet(RISK, risk_slot))
+    return events

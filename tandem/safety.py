@@ -1,0 +1,574 @@
+"""The danger screen: which kind of risk a message shows, and how urgent it is.
+
+Pure logic, no Rasa imports: the NLU message screen runs it once per message and hands
+the verdict to the actions as entities (`risk_kind`, `risk_level`).
+
+Kinds are `self_harm`, `abuse` (violence, threats, sexual coercion, coercive control) and
+`child` (a child at risk). Levels are `imminent` (a plan, means, a time, goodbyes, happening
+now) and `concern` (wishes to be gone, hopelessness, harm that is past or unclear, patterns
+of control). The lexicon below is combined with the classifier's crisis intents, one per
+kind, so indirect language the patterns miss is still caught.
+
+A phrase preceded closely by a clear negation ("I would never hurt myself") does not
+alarm; phrases whose meaning is itself negative ("I don't want to live") always do.
+"""
+
+import re
+from dataclasses import dataclass
+from typing import Any, Dict, List, Mapping, Optional, Pattern, Sequence, Tuple
+
+from tandem import text as language
+from tandem.vocabulary import RISK_KINDS, RISK_LEVELS, parse_crisis_intent
+
+IMMINENT, CONCERN = RISK_LEVELS
+
+# Each list holds regular expressions matched against lower-cased text with curly
+# apostrophes straightened. Recall matters more than precision here, but common everyday
+# phrases ("hit me up", "cut myself off", "scared of him leaving") are excluded.
+_SELVES = r"(?:my ?self|him ?self|her ?self|them ?selves|themself)"
+_SELF_HARM = [
+    rf"\bkill(?:s|ed|ing)? {_SELVES}",
+    r"\bkms\b",
+    r"\bsuicid\w*",
+    r"\bend(?:s|ed|ing)? (?:my|his|her|their|it) (?:own )?life\b",
+    r"\bend(?:ing)? it all\b",
+    r"\btak(?:e|es|ing) (?:my|his|her|their) (?:own )?life\b",
+    r"\b(?:want(?:s|ed)?|wanna|wanting|going|gonna) (?:to )?die\b",
+    r"\bwish(?:es|ed|ing)? (?:i was|i were|to be|she was|he was) dead\b",
+    r"\bbetter off (?:dead|without me)\b",
+    rf"\b(?:hurt|harm|cut|cutt|burn|starv)(?:s|ed|ing)? {_SELVES}\b(?! off)",
+    r"\bself[- ]?harm\w*",
+    r"\boverdos\w*",
+    r"\b(?:took|take|taking|swallowed) (?:a bunch of|all (?:my|the|of my|of the)|a lot of|"
+    r"loads of|too many|a handful of) (?:pills|tablets|meds)\b",
+    r"\bno (?:reason|point) (?:to live|in living|(?:in )?being alive)\b",
+    r"\bno point (?:of|in) (?:me )?being here\b",
+    rf"\bhang(?:s|ed|ing)? {_SELVES}",
+    r"\bunalive\w*",
+    r"\b(?:if|when) i (?:died|was dead|were dead|was gone|were gone|disappeared)\b",
+    r"\b(?:been |started |start )?cutting again\b",
+    r"\b(?:cutting|scratching|burning) (?:my )?(?:arms?|wrists?|legs?|thighs?)\b",
+    r"\bhow many (?:of (?:my|the|these) )?(?:pills|tablets)\b",
+    r"\bpills lined up\b",
+    r"\bending it\b(?! (?:with|between|off))",
+    r"\b(?:wrote|writing|written) (?:my|a) (?:suicide )?note\b",
+    r"\bthink(?:ing)? about (?:dying|death|ending it|not being here|killing)\b",
+    r"\b(?:drive|driving|walk|walking|step|stepping) (?:into|in front of) "
+    r"(?:a tree|traffic|a wall|the river|a train|a bus)\b",
+    r"\bjump(?:s|ed|ing)? (?:off|in front of)\b",
+    r"\bon the (?:bridge|ledge|railing|roof) right now\b",
+    r"\bstop for good\b",
+]
+# Phrases that are negative by meaning: never softened by a nearby negation.
+_SELF_HARM_INHERENT = [
+    r"\b(?:don'?t|do not|dont|no longer) (?:really |even )?(?:want to|wanna) "
+    r"(?:live|be alive|be here|exist|wake up)\b",
+    r"\b(?:never|not|didn'?t|don'?t|wouldn'?t) wake up\b",
+    r"\bcan'?t (?:go on|keep going|do this anymore) (?:living|anymore)\b",
+    r"\bdon'?t see the point (?:of|in) (?:living|being here|life|going on)\b",
+]
+_VIOLENCE = [
+    # "the breakup hit her hard" is not violence; "he hit her" is.
+    r"(?<!it )(?<!that )(?<!this )(?<!breakup )(?<!news )(?<!reality )(?<!i want to )"
+    r"(?<!i wanna )(?<!i could )"
+    r"\b(?:hit|hits|hitting|beat|beats|beating|punch\w*|kick(?:s|ed|ing)?|slap\w*|chok\w*"
+    r"|strangl\w*) (?:me|her|him|them|us|my)\b"
+    r"(?! (?:up|at|that|how|what|when i realised|like a|out|off))",
+    r"\b(?:pushed|pushes|shoved|shoves|threw|throws|dragged|drags) (?:me|her|him)"
+    r"(?: \w+)? (?:down|into|against|over|off|across|out of|to the (?:floor|ground))\b",
+    r"\bthr(?:ew|ows|owing|own) (?:a |the |his |her )?\w+ at (?:me|my|her|him)\b",
+    r"\bstab\w* (?:me|her|him|my)\b",
+    r"\b(?:around|on|round) my (?:neck|throat)\b",
+    r"\bby the (?:throat|neck|hair)\b",
+    r"\bgrab(?:s|bed|bing)? (?:me|her|him)\b(?! by the hand)",
+    r"\bgrab(?:s|bed|bing)? my (?:arm|arms|throat|neck|hair|wrist|wrists)\b",
+    r"\bthreat\w* to (?:kill|hurt|harm|beat|take the kids)\b",
+    r"\bthreat(?:en|ens|ened|ening)? (?:me|us|her|him)\b",
+    r"\bthreat\w* to take (?:our|my|the) (?:son|daughter|kids?|children|baby)\b",
+    r"\b(?:will|would|'ll|gonna|going to) (?:kill|hurt|beat) (?:me|us|her|him|the kids|my)\b",
+    r"\bkill (?:me|us)\b",
+    r"\b(?:gun|knife|weapon)\b",
+    r"\bafraid (?:for my life|he'll hurt|she'll hurt|of what he'll do|of what she'll do)\b",
+    r"\bscared (?:he|she|they)(?:'ll| will| is going to| might) (?:hurt|kill)\b",
+    r"\b(?:scared|afraid|terrified|frightened) of (?:him|her|them|my (?:husband|wife|partner|"
+    r"boyfriend|girlfriend|bf|gf|dad|father|mum|mom|mother|ex|stepdad|brother))\b"
+    r"(?!'s| (?:leaving|losing|getting|being|going|not|moving|finding|cheating))",
+    r"\b(?:bruises|black eye)\b(?!.*\b(?:practice|training|match|game|rugby|football|derby|hockey|"
+    r"boxing|gym|fell|tripped|climbing|bike)\b)",
+    r"\b(?:he|she|they) broke my\b(?! heart)",
+    r"\b(?:gets|got|is|was|becomes|became|getting) (?:really |so |very )?violent\b",
+    r"\bdomestic (?:violence|abuse)\b",
+    r"\bphysically abus\w*",
+    r"\blocks? me (?:in|up)\b",
+    r"\babus(?:ed|es|ing|ive) (?:me|her|him|us|them|my)\b",
+    r"\b(?:pinned|pins|slammed|slams) (?:me|her|him)\b",
+    r"\b(?:scared|afraid|terrified|fear(?:ing)?) for (?:my|her|his|our) li(?:fe|ves)\b",
+    r"\bwith me in it\b",
+    r"\bcoming for (?:me|us)\b",
+    r"\b(?:he|she|they)(?:'ll| will) find me\b",
+    r"\bpunch(?:ed|es|ing)? (?:the|a) wall\b",
+    r"\b(?:he|she|they|husband|boyfriend|wife|girlfriend|dad|father) broke (?:my|her)\b(?! heart)",
+    r"\blocks? (?:me|you|her|him) in\b",
+    r"\bhiding (?:at|in) (?:my|a) (?:friend|sister|brother|mum|mom|parent|neighbour|car)",
+]
+_VIOLENCE_EXTRA_INHERENT = [
+    r"\bwon'?t let me leave\b",
+]
+_VIOLENCE_INHERENT = _VIOLENCE_EXTRA_INHERENT + [
+    r"\b(?:i'?m|i am|we'?re|we are) not safe\b",
+    r"\b(?:don'?t|do not|dont) feel safe (?:at home|with (?:him|her|them))\b",
+]
+_SEXUAL = [
+    r"\brap(?:e|ed|es|ing|ist)\b",
+    r"\bsexual(?:ly)? (?:abus|assault|coer)\w*",
+    r"\bmolest\w*",
+    r"\bforc\w* (?:me|her|him) to (?:have sex|sleep with|do sexual|do things)",
+    r"\bmade me (?:have sex|do sexual)",
+    r"\bmakes? me do (?:things|stuff)(?: \w+)? (?:in bed|sexually|i said no to)",
+    r"\btouch\w* (?:me|her|him) (?:without|against|when i said no)",
+    r"\btouch(?:es|ed|ing)? me\b",
+    r"\bpressur\w* (?:me|her|him) into (?:sex|sexual|sleeping)",
+    r"\bsexual stuff\b",
+    r"\bsend (?:nudes|naked)\b",
+    r"\bmakes? me (?:have sex|sleep with)\b",
+    r"\bmade me (?:sleep with|have sex)\b",
+    r"\bdid (?:stuff|things) to me\b",
+    r"\bforc\w* (?:me|her|him) to do (?:stuff|things)\b",
+    r"\bprivate (?:photos|pictures|pics)\b",
+    r"\bgroom(?:ed|ing)\b",
+]
+_CHILD = [
+    r"\b(?:hit|hits|hitting|beat|beats|beating|hurt|hurts|hurting|abus\w*|touch\w*|shak\w*) "
+    r"(?:the|my|our|his|her) "
+    r"(?:kids?|child(?:ren)?|son|daughter|baby|toddler|stepson|stepdaughter)\b",
+    r"\bchild abuse\b",
+    r"\b(?:kids?|child(?:ren)?|baby|son|daughter) (?:is|are) (?:in danger|scared of (?:him|her))\b",
+    r"\bleft (?:the|my|our) (?:(?:\d+|one|two|three|four) year old|baby|toddler|newborn) alone\b",
+    r"\bshut (?:her|him) up for good\b",
+]
+_CHILD_INHERENT = [
+    r"\b(?:don'?t|do not|doesn'?t) (?:think|feel) (?:my|the|our|his|her) "
+    r"(?:kids?|child(?:ren)?|son|daughter|baby|toddler) (?:is|are) safe\b",
+    r"\b(?:kids?|child(?:ren)?|son|daughter|baby|toddler) "
+    r"(?:isn'?t|aren'?t|is not|are not) safe\b",
+    r"\b(?:kids?|child(?:ren)?|son|daughter|baby|toddler) (?:is|are) unsafe\b",
+]
+
+
+# Indirect self-harm language: passive wishes, burdensomeness, goodbyes, plans, means.
+_SELF_HARM_INDIRECT = [
+    r"\b(?:better off|easier for everyone|happier) (?:if|without) (?:i|me)\b"
+    r"(?! (?:left|moved|went|quit|stopped|had))",
+    r"\b(?:if|when) i (?:just )?(?:wasn'?t|weren'?t|was not|were not) (?:around|here|alive)\b",
+    r"\b(?:won'?t|not going to) (?:be (?:a problem|a burden|around|here|bothering anyone)) (?:for )?"
+    r"(?:much|very) longer\b",
+    r"\b(?:not|won'?t) be (?:around|here) (?:much|for much|very) longer\b",
+    r"\b(?:a|such a) burden (?:to|on) (?:everyone|everybody|my family|them all)\b",
+    r"\b(?:tired|sick) of (?:existing|being alive|living|life itself)\b",
+    r"\bsleep (?:and|n) (?:never|not) wake up\b",
+    r"\bdisappear(?:ed|ing)? (?:forever|for good|permanently)\b",
+    r"\bno (?:reason|point) (?:to|in|of) "
+    r"(?:go(?:ing)? on|carry(?:ing)? on|living|life|me being here)\b",
+    r"\bnobody would (?:even )?(?:notice|care|miss me)\b",
+    r"\b(?:no one|noone) would (?:even )?(?:notice|care|miss me)\b",
+    r"\bwouldn'?t (?:even )?(?:notice|care|miss me) if i (?:was|were) gone\b",
+    r"\bcan'?t (?:see|find) a way out\b",
+    r"\b(?:better off|happier|easier|relieved) if (?:i|she|he|they) (?:just )?(?:vanished|disappeared|"
+    r"wasn'?t (?:here|around)|weren'?t (?:here|around)|was gone|were gone|died|was dead)\b",
+    r"\btired of (?:being (?:a person|me|here|alive)|existing)\b",
+    r"\b(?:go to )?sleep and not (?:come back|wake up)\b",
+    r"\b(?:punch|hit|slap|bit|bite|scratch|burn)(?:es|s|ed|ing)? (?:my ?self|him ?self|her ?self)\b",
+    r"\b(?:till|until) (?:it|my \w+) bleeds?\b",
+    r"\b(?:keep|kept|have|carry|hide) a (?:blade|razor)\b",
+    r"\bgoogl\w* (?:how|whether|if|what) (?:\w+ ){0,6}(?:drown|overdose|lethal|hang|bleed out|die)\w*",
+    r"\b(?:roof|ledge|bridge|edge)\b.*\blooking down\b",
+    r"\bnone of (?:this|it) will (?:be my problem|matter)\b",
+    r"\b(?:looking up|looked up|googl\w*|search\w*(?: for)?|researching) (?:\w+ ){0,4}(?:bridge|cliff|"
+    r"overdose|lethal|rope|tallest|highest|how many pills|how much \w+ it takes)\b",
+    r"\bbetter (?:life|off) (?:with|without) (?:a |an )?\w+ who (?:isn'?t|is not) me\b",
+]
+_SELF_HARM_PLAN = [
+    r"\bwho (?:gets|should get|will get|would get) my (?:things|stuff|belongings|cat|dog|stuff)\b",
+    r"\bsort(?:ed|ing)? out (?:who gets|my will|everything for when i'?m gone)\b",
+    r"\b(?:saving|stockpiling|hoarding|collecting|saved) (?:up )?(?:all )?(?:my |some |the )?"
+    r"(?:pills|tablets|meds|painkillers|sleeping pills|prescriptions?)\b",
+    r"\b(?:goodbye|good-bye|farewell) (?:letters?|notes?|messages?|texts?|videos?)\b",
+    r"\b(?:wrote|written|writing|left) (?:letters|notes) (?:to|for) "
+    r"(?:everyone|everybody|my (?:family|kids|mum|mom|parents|sister|brother|friends))\b",
+    r"\bsaid (?:my )?goodbyes?\b",
+    r"\bgiv(?:e|en|ing) (?:away )?(?:all )?(?:of )?my (?:stuff|things|belongings|possessions)"
+    r"(?: away)?\b",
+    r"\bthis (?:is|will be) my last (?:week|day|night|weekend|birthday|christmas)\b"
+    r"(?! (?:at|of|in|on) (?:work|the job|uni|school|college|the course|this job))",
+    r"\b(?:picked|chosen|set) (?:a|the) date\b(?! (?:for|of) (?:the|our) (?:wedding|party|move))",
+    r"\b(?:bought|got|found) (?:a )?(?:rope|the rope|a gun|the pills)\b",
+    r"\bhow (?:many|much) (?:\w+ )?(?:it would take|would kill|is a lethal)\b",
+    r"\blethal dose\b",
+    r"\b(?:taken|took|swallowed|downed|necked) (?:about |like |around )?\d+ (?:of )?(?:my |the |her |his )?"
+    r"(?:\w+ )?(?:pills|tablets|antidepressants|painkillers|paracetamol|meds)\b",
+    r"\b\d+ (?:of )?(?:my |her |his |the )?(?:\w+'?s? )?(?:sleeping )?(?:pills|tablets|painkillers)\b"
+    r".*\b(?:drawer|sock|hidden|saved|saving|there)\b",
+    r"\b(?:engine|car) (?:was )?running\b.*\b(?:garage|hose)\b|\bgarage\b.*\bengine running\b",
+    r"\b(?:affairs in order|my will sorted|love you all,? sorry|tell \w+ (?:that )?i loved (?:her|him|them))\b",
+    r"\b(?:legs|feet) over the (?:edge|side|railing)\b",
+    r"\btop of the (?:car park|multi-?storey|building|block)\b",
+]
+# Coercive control: one person's pattern of monitoring, isolating, controlling money or
+# intimidating. "My" marks the speaker's phone or friends, so "I check his phone" (the
+# speaker's own insecurity) is not read as being controlled.
+_YOUNG = (r"(?:(?:[0-9]|1[01]) ?(?:yo|y/o|year old|yr old)|\d+ ?month old|toddler|baby|babies|newborn|little one|"
+          r"little ones|kids|children|niece|nephew|little (?:sisters?|brothers?))")
+# Up to three words between a person and what they do, none of them a negation.
+# Reported speech ("she told me she'd read my messages") is an account, not the pattern.
+_GAP = (r"(?:(?!(?:doesn'?t|don'?t|didn'?t|never|not|won'?t|wouldn'?t|isn'?t|told|said|admitted|"
+        r"confessed|asked)\b)[\w']+ ){0,3}")
+_OTHER = (r"(?:he|she|they|partner|husband|wife|boyfriend|girlfriend|bf|gf|fiance|fiancee|ex"
+          r"|dad|mum|mom|father|mother|stepdad|stepmum|stepmom)")
+_COERCIVE_CONTROL = [
+    rf"\b{_OTHER} {_GAP}(?:reads?|read|check(?:s|ed)?|go(?:es)? through|went through|"
+    r"looks? through|monitor(?:s|ed)?|track(?:s|ed)?|screenshots?|logs? into) (?:all )?"
+    r"(?:of )?my (?:phone|texts|messages|emails|dms|chats|location|whatsapp|socials|"
+    r"instagram|snapchat|bank|search history|browser)\b",
+    r"\b(?:tracker|tracking app|spyware|airtag) on my (?:phone|car|bag)\b",
+    r"\b(?:won'?t|doesn'?t|does not|will not|wouldn'?t|never) let(?:s)? me "
+    r"(?:see|go out with|talk to|visit|have (?:my own|any|a)|work|get a job|drive|go out|"
+    r"go anywhere|leave the house|keep|use the car|have friends|spend)\b",
+    r"\bnot allowed to (?:see|talk to|go out|have (?:my own|any|a)|leave|work|spend|text|call)\b",
+    r"\b(?:stops?|stopped|keeps?|kept|cuts?|cut|cutting) me (?:from seeing|away from|off from) "
+    r"(?:all )?(?:my |any of my )?(?:friends|family|mum|mom|parents|sister|brother)\b",
+    r"\b(?:makes?|made) me (?:cut off|stop seeing|stop talking to|block|unfollow|delete) "
+    r"(?:all )?(?:my |any )?(?:friends|family|mum|mom|parents|sister|brother|number)\b",
+    r"\b(?:takes?|took|keeps?|controls?|has) (?:all )?(?:of )?(?:my|our) (?:money|wages|salary|"
+    r"pay|paycheck|paycheque|bank card|cards|pin|benefits|passport|car keys|keys)\b"
+    r"(?! (?:safe|for me when i ask))",
+    r"\b(?:gives?|gave) me (?:an )?allowance\b",
+    r"\bhave to (?:ask|beg) (?:him|her|them) (?:for|before i spend) (?:money|any money)\b",
+    r"\b(?:smash(?:es|ed|ing)?|breaks?|broke|punch(?:es|ed)?|kick(?:s|ed)?) (?:things|stuff|my "
+    r"(?:phone|things|stuff)|holes in)\b",
+    r"\bwalking on eggshells\b.*\b(?:scared|afraid|terrified|what he'?ll do|what she'?ll do)\b",
+    r"\b(?:scared|afraid|terrified) (?:of )?what (?:he|she|they)(?:'ll| will| might) do\b",
+    r"\bcontrols? (?:everything|who i see|where i go|what i wear|what i eat|the money)\b",
+    rf"\b{_OTHER} {_GAP}(?:reads?|check(?:s|ed)?|go(?:es)? through|monitor(?:s|ed)?|"
+    r"track(?:s|ed)?) (?:all )?(?:of )?her (?:phone|texts|messages|emails|dms|location)\b",
+    rf"\b{_OTHER} (?:has|keeps|watches|tracks) (?:my|her) location\b",
+    r"\b(?:puts?|put|keeps?) me on an allowance\b",
+    r"\bmakes? me (?:show|hand over) (?:him |her )?(?:the )?(?:receipts|my bank|my phone|my wages)\b",
+    r"\b(?:makes?|made) me (?:delete|block|unfollow|cut off|stop seeing|stop talking to) "
+    r"(?:\w+ ){0,3}(?:friends?|family|mum|mom|parents|sister|brother|number|contacts)\b",
+    r"\byou know what i'?m capable of\b",
+    r"\b(?:fist|head|foot) through (?:the|a) (?:door|wall|window)\b",
+    r"\b(?:says?|said|threaten\w*) (?:that )?(?:he|she|they)(?:'ll| will| would| is going to| was going to)? "
+    r"(?:send|share|post|leak|show) (?:it|them|the (?:video|photos|pics|pictures)|my|our)\b",
+    r"\bmake sure (?:i|you) (?:never|won'?t) see (?:the kids|them|my (?:kids|children|son|daughter)) again\b",
+    r"\b(?:smash|break|throw)\w* (?:the |my |our )?(?:plates|dishes|glasses|cups|furniture|phone)\b",
+    r"\bkeeps? (?:turning|showing) up (?:at|outside) (?:my|her|his) (?:work|house|flat|school|door|job)\b",
+    r"\b(?:put|installed|hidden) (?:something|an app|spyware|a tracker) on my (?:phone|laptop|car)\b",
+    r"\bcan'?t hide anything from (?:him|her|them)\b",
+    r"\boutside (?:the|my) (?:front |back |bedroom )?door\b.*\b(?:kicking|banging|shouting|screaming)\b",
+    r"\b(?:'ll|will|gonna|going to) (?:break|smash) (?:my|your|her|his) (?:fingers|arms?|legs?|face|"
+    r"nose|neck|jaw|wrists?|teeth)\b",
+    r"\b(?:'ll|will|gonna|going to) crash (?:us|the car|into)\b",
+    r"\bwake up\b.*\b(?:already )?(?:doing (?:stuff|things)|touching me|on top of me)\b",
+    r"\b(?:keep|carry on)? ?\w+ing and see what happens\b",
+    r"\block(?:s|ed)? (?:me|her|him|my (?:mum|mom|wife|girlfriend|partner|husband)) out\b",
+]
+# Sexual coercion beyond the explicit words above.
+_SEXUAL_COERCION = [
+    r"\b(?:guilt|pressure|push|talk|bully|bullie)\w* me into (?:sex|sleeping with|things in bed|"
+    r"doing things)\b",
+    r"\bsex (?:when|even though|after) i (?:said no|say no|don'?t want|didn'?t want)\b",
+    r"\b(?:won'?t|doesn'?t|never) take no for an answer\b.*\b(?:sex|bed|touch)",
+    r"\b(?:sex|in bed)\b.*\b(?:won'?t|doesn'?t|never) take no\b",
+    r"\b(?:asleep|sleeping)\b.{0,80}\b(?:doing (?:stuff|things)|touch\w*|having sex|on top of me)\b",
+    r"\b(?:doing (?:stuff|things)|touch\w*|sex)\b.{0,60}\bwhile i(?:'m| was| am)? (?:asleep|sleeping)\b",
+]
+_CHILD_EXTRA = [
+    r"\bleft (?:the |my |our |his |her |their )?(?:\w+ )?(?:kids?|children|baby|babies|toddler|"
+    r"little one|little ones|son|daughter|(?:[0-9]|1[01]) ?(?:yo|year old|yr old)|\d+ ?month old)\b"
+    r"(?: \w+){0,3} (?:home )?alone\b(?! with)",
+    r"\b(?:kids?|children|baby|toddler|little one|\d+ ?(?:yo|year old|yr old)) "
+    r"(?:were|was|are|is|has been|have been) (?:left )?(?:home )?alone (?:all|for|since|overnight)",
+    r"\b(?:shak(?:e|es|ing|en)|shook) (?:the|my|our|his|her) (?:baby|newborn|toddler)\b",
+    r"\b(?:hits?|hitting|smacks?|smacked|slaps?|slapped|beats?|belts?|belted|punch(?:es|ed)?|"
+    r"kicks?|kicked|whips?|whipped) (?:\w+ ){0,2}(?:the|my|our|his|her) "
+    r"(?:kids?|little (?:boy|girl|brother|sister)|son|daughter|baby|toddler|stepson|stepdaughter|"
+    r"grandson|granddaughter)\b",
+    r"\b(?:doesn'?t|don'?t|never|won'?t) feed (?:the|my|our|his|her) (?:kids?|children|baby)\b",
+    r"\b(?:kids?|children|baby|toddler) (?:go|goes|went|are going|have gone) (?:to bed )?hungry\b",
+    r"\b(?:drunk|high|wasted|passed out|off (?:his|her) face)\b(?: \w+){0,8} "
+    r"(?:with|looking after|minding|in charge of|driving|take|taking|drive) (?:the|my|our|his|her) "
+    r"(?:kids?|children|baby|toddler|little one)\b",
+    r"\b(?:send|sent|sends) (?:him |her |them )?(?:photos|pics|pictures|nudes)\b"
+    r"(?: \w+){0,6} (?:\d+|twelve|thirteen|fourteen|eleven)\b",
+    r"\b(?:adult|grown man|older man|stranger)\b(?: \w+){0,8} (?:asking|asked|wants) "
+    r"(?:my|our|her|his) (?:daughter|son|kid)\b",
+    # The same sentence names a young child and a carer out of it, drunk or high.
+    rf"(?=.*\b{_YOUNG}\b).*\b(?:drunk|high|wasted|off (?:their|his|her) faces?|passed out|"
+    r"on drugs|coked up)\b",
+    rf"(?=.*\b{_YOUNG}\b).*\b(?:always (?:starving|hungry)|ran out of food|no food in the house|"
+    r"hasn'?t eaten|haven'?t eaten|same clothes all week|no adults?|nobody has come)\b",
+    rf"(?=.*\b{_YOUNG}\b).*\b(?:balcony|railing|window ledge|main road)\b",
+    r"\b(?:tells?|told|asks?|asked|keeps? telling) (?:her|him|them|me) to (?:delete|hide|keep) "
+    r"(?:their|the|our|his|her) (?:messages|chats|texts|secret|hugs)\b",
+    r"\bkeep (?:\w+ ){0,2}a secret\b.*\bi'?m (?:[5-9]|1[0-5])\b",
+    r"\b(?:held|holds|put|puts|pushed|pushes) (?:\w+'?s? ){0,2}(?:hand|arm|head|face) "
+    r"(?:on|in|under|against) (?:the )?(?:hob|stove|oven|fire|bath water|iron)\b",
+    r"\bi'?m (?:[5-9]|1[0-3])\b.*\b(?:no food|ran out of food|hasn'?t been back|alone|scared)\b",
+    r"\b(?:hasn'?t|haven'?t) been (?:back|home) since\b.*\b(?:little (?:sisters?|brothers?)|"
+    r"kids|baby)\b",
+]
+# Past and over: "my dad hit us when we were kids, he's been sober 20 years and we're close".
+# Harm that is past but not said to be resolved ("he molested me as a kid") still counts.
+_PAST = re.compile(
+    r"\b(?:years ago|(?:been|for) (?:\d+|two|three|four|five|ten|twenty) years|not for years|"
+    r"(?:\d+|many|ten|twenty) years (?:behind me|clean|sober)|as a (?:teenager|kid|child)|"
+    r"growing up|in (?:19|20)\d\d|when (?:i|we) (?:was|were) (?:a kid|kids|little|young|at school|"
+    r"a teenager|teenagers)|used to|in the past|after my divorce)\b")
+_RESOLVED = re.compile(
+    r"\b(?:sober|apologi[sz]ed|we'?re (?:close|good|fine|okay|ok)|good place|different place|"
+    r"behind me|rebuilt|not for years|court order|lives abroad|moved on|healed|owns what|"
+    r"made amends|clean for|(?:\d+|many|ten|twenty) years clean|never again since|"
+    r"doing (?:much )?better now|in a (?:good|better) place)\b")
+# ...unless the message also speaks of danger now.
+_STILL = re.compile(r"\b(?:right now|again|scared|afraid|terrified|threat\w*|"
+                    r"started|lately|recently|this week|last night)\b")
+# Signs that danger is close: a time, means, a plan or goodbyes, or that it is happening.
+_IMMINENT_CUES: Dict[str, List[str]] = {
+    "self_harm": [
+        r"\b(?:tonight|right now|today|this weekend|tomorrow|in an hour|in a few hours|"
+        r"once (?:everyone|they)(?:'s| is| are) (?:asleep|gone|out))\b",
+        r"\b(?:pills|tablets|meds|painkillers|rope|gun|knife|blade|razor|bridge|ledge|roof|"
+        r"tracks|overdose)\b",
+        r"\b(?:planned|a plan|decided|made up my mind|note|letters|goodbye|goodbyes|"
+        r"given away|giving away|who gets my|my will|last (?:week|day|night))\b",
+    ],
+    "abuse": [
+        r"\b(?:right now|tonight|outside|on (?:his|her|their) way|coming home|at the door|"
+        r"banging on|hiding|locked (?:me )?in|won'?t let me leave|can'?t get out|knife|gun|"
+        r"kill|strangl\w*|chok\w*|can'?t breathe|scared to go home|afraid to go home|"
+        r"find me|not safe)\b",
+    ],
+    "child": [
+        r"\b(?:right now|tonight|at the moment|alone since|alone all (?:day|night)|for hours|"
+        r"for days|overnight|home alone|passed out|unconscious|driving|not breathing|"
+        r"hasn'?t eaten|haven'?t eaten|shak\w* (?:the|my|our|his|her) baby|in danger|"
+        r"isn'?t safe|aren'?t safe|not safe|floppy|won'?t wake|won'?t feed|ran out of food|"
+        r"for ages|no adult)\b",
+    ],
+}
+
+_NEGATION_WINDOW = 3
+# "can't stop hurting myself": the negation belongs to stopping, not to the harm.
+_ONGOING = frozenset({"stop", "stops", "stopping", "quit", "quitting", "help"})
+_TOKEN = re.compile(r"[a-z']+")
+# Clause boundaries stop a negation from reaching the next clause ("I'm not ok, I want to die").
+_CLAUSE_BREAK = re.compile(r"[.,;:!?\n]|\bbut\b|\band\b|\bbecause\b|\bso\b")
+
+
+@dataclass(frozen=True)
+class _Category:
+    """A family of patterns: the kind it signals and the sub-kind it is logged as."""
+
+    name: str
+    kind: str
+    patterns: Tuple[Pattern[str], ...]
+    inherent: Tuple[Pattern[str], ...] = ()
+    # Patterns that are imminent by themselves (a plan, means, a goodbye).
+    imminent: bool = False
+    # A figure of speech that cancels the category for that piece of text.
+    unless: Optional[Pattern[str]] = None
+
+
+def _compile(patterns: Sequence[str]) -> Tuple[Pattern[str], ...]:
+    return tuple(re.compile(p) for p in patterns)
+
+
+# "my boss will kill me", "she'd kill me if I told anyone about the party lol",
+# "overdosed on chocolate": everyday exaggeration, not danger.
+_VIOLENT_IDIOM = re.compile(
+    r"\b(?:boss|manager|teacher|lecturer|coach|mum|mom|sister|brother)\b[^.!?]{0,25}\bkill (?:me|us)\b"
+    r"|\bkill (?:me|him|her) for (?:saying|telling|this)\b|\b(?:lol|lmao|haha\w*|jk)\b|"
+    r"\bi swear i'?ll kill\b|\bone more time\b[^.!?]*\bkill\b")
+# ...and a counterfactual past ("years ago I'd have hurt myself over this").
+_SELF_HARM_IDIOM = re.compile(r"\boverdos\w* on (?:chocolate|sugar|caffeine|coffee|netflix|tv|"
+                              r"carbs|cake|sweets)\b|\b(?:i'?d|i would) have (?:hurt|harmed|cut|"
+                              r"burned|killed) my ?self\b")
+
+_CATEGORIES: Tuple[_Category, ...] = (
+    _Category("self_harm", "self_harm", _compile(_SELF_HARM + _SELF_HARM_INDIRECT),
+              _compile(_SELF_HARM_INHERENT), unless=_SELF_HARM_IDIOM),
+    _Category("self_harm_plan", "self_harm", _compile(_SELF_HARM_PLAN), imminent=True),
+    _Category("violence", "abuse", _compile(_VIOLENCE), _compile(_VIOLENCE_INHERENT),
+              unless=_VIOLENT_IDIOM),
+    _Category("sexual", "abuse", _compile(_SEXUAL + _SEXUAL_COERCION)),
+    _Category("coercive_control", "abuse", _compile(_COERCIVE_CONTROL)),
+    _Category("child", "child", _compile(_CHILD + _CHILD_EXTRA), _compile(_CHILD_INHERENT)),
+)
+_CUES = {kind: _compile(patterns) for kind, patterns in _IMMINENT_CUES.items()}
+# When one message shows several kinds, the reply speaks to the most urgent one first.
+_KIND_ORDER = ("self_harm", "child", "abuse")
+
+
+@dataclass(frozen=True)
+class Risk:
+    """The verdict on one message: the kind and level of danger, if any."""
+
+    kind: Optional[str] = None
+    level: Optional[str] = None
+    # Sub-kinds that matched (self_harm, self_harm_plan, violence, sexual, coercive_control,
+    # child, or model when only the classifier saw it); for logs and tests.
+    categories: Tuple[str, ...] = ()
+    # Danger words appeared, but only clearly negated ("I would never hurt myself").
+    negated_only: bool = False
+
+    @property
+    def at_risk(self) -> bool:
+        """True when the message needs a safety reply."""
+        return self.level is not None
+
+    def entities(self) -> List[Dict[str, Any]]:
+        """The verdict as NLU entities, for the actions to read."""
+        found = []
+        if self.kind:
+            found.append({"entity": "risk_kind", "value": self.kind})
+        if self.level:
+            found.append({"entity": "risk_level", "value": self.level})
+        return found
+
+
+NO_RISK = Risk()
+
+
+def _is_negated(lowered: str, start: int) -> bool:
+    """True when a negation word stands shortly before `start` within the same clause."""
+    before = lowered[:start]
+    clause_breaks = list(_CLAUSE_BREAK.finditer(before))
+    if clause_breaks:
+        before = before[clause_breaks[-1].end():]
+    tokens = _TOKEN.findall(before)[-_NEGATION_WINDOW:]
+    negations = [i for i, token in enumerate(tokens) if language.is_negation(token)]
+    if not negations:
+        return False
+    return not any(token in _ONGOING for token in tokens[negations[-1] + 1:])
+
+
+def _past_and_resolved(lowered: str) -> bool:
+    """Harm told as over and done with, and nothing said of danger now."""
+    return bool(_PAST.search(lowered) and _RESOLVED.search(lowered) and not _STILL.search(lowered))
+
+
+def _level(kind: str, lowered: str, plan_matched: bool) -> str:
+    if plan_matched or any(cue.search(lowered) for cue in _CUES.get(kind, ())):
+        return IMMINENT
+    return CONCERN
+
+
+def _lead_kind(kinds: Sequence[str]) -> Optional[str]:
+    return next((k for k in _KIND_ORDER if k in kinds), None)
+
+
+def screen(message: Optional[str]) -> Risk:
+    """Screen one piece of text with the lexicon alone.
+
+    Args:
+        message: the person's message (or one sentence of it), any length.
+
+    Returns:
+        The most urgent kind found with its level; `negated_only` when danger words
+        appeared only negated.
+    """
+    if not message:
+        return NO_RISK
+    lowered = language.normalise(message)
+    if _past_and_resolved(lowered):
+        return NO_RISK
+    found: List[_Category] = []
+    saw_negated = False
+    for category in _CATEGORIES:
+        if category.unless is not None and category.unless.search(lowered):
+            continue
+        if any(p.search(lowered) for p in category.inherent):
+            found.append(category)
+            continue
+        starts = [m.start() for p in category.patterns for m in p.finditer(lowered)]
+        if any(not _is_negated(lowered, start) for start in starts):
+            found.append(category)
+        elif starts:
+            saw_negated = True
+    if not found:
+        return Risk(negated_only=saw_negated)
+    kind = _lead_kind([c.kind for c in found])
+    assert kind is not None
+    plan = any(c.imminent for c in found if c.kind == kind)
+    levels = [_level(k, lowered, plan and k == kind) for k in {c.kind for c in found}]
+    level = IMMINENT if IMMINENT in levels else CONCERN
+    return Risk(kind, level, tuple(c.name for c in found))
+
+
+def combine(results: Sequence[Risk]) -> Risk:
+    """One verdict for several pieces of a message: the most urgent kind, the highest level."""
+    flagged = [r for r in results if r.at_risk]
+    if not flagged:
+        return Risk(negated_only=any(r.negated_only for r in results))
+    kind = _lead_kind([r.kind for r in flagged if r.kind])
+    level = IMMINENT if any(r.level == IMMINENT for r in flagged) else CONCERN
+    categories = tuple(dict.fromkeys(c for r in flagged for c in r.categories))
+    return Risk(kind, level, categories)
+
+
+# The classifier's crisis intent of a kind alarms when it is among the top three intents
+# with at least this confidence. Self-harm is lower because its indirect language
+# ("I've sorted everything out, I won't need more than that") is where the lexicon is
+# weakest; tuned on tests/safety/risk_dev.yml with no false alarm on its look-alikes or on
+# the 350 situation messages of tests/nlu (bench/results/safety.md).
+CRISIS_THRESHOLDS = {"self_harm": 0.15, "abuse": 0.25, "child": 0.25}
+CRISIS_TOP_K = 3
+
+
+def model_kind(ranking: Sequence[Mapping[str, Any]]) -> Optional[str]:
+    """The risk kind the classifier's ranking puts high enough to act on, if any."""
+    ranked = [r for r in ranking if r.get("name") != "nlu_fallback"][:CRISIS_TOP_K]
+    for entry in ranked:
+        kind = parse_crisis_intent(entry.get("name"))
+        if kind and float(entry.get("confidence") or 0.0) >= CRISIS_THRESHOLDS[kind]:
+            return kind
+    return None
+
+
+def assess(message: Optional[str], ranking: Sequence[Mapping[str, Any]],
+           sentences: Optional[Sequence[str]] = None) -> Risk:
+    """Decide the risk of one message from the lexicon and the classifier together.
+
+    Args:
+        message: the whole message.
+        ranking: the classifier's intent ranking (dicts with `name` and `confidence`).
+        sentences: the message split into sentences; each is screened on its own so a
+            negation never reaches into the next one, and the whole message is used for
+            the level (a time in one sentence, the plan in another).
+
+    Returns:
+        The lexicon's verdict when it finds danger; else the classifier's crisis kind at
+        `concern` (or `imminent` with a time, means or plan in the message), unless the
+        only danger words in the message were clearly negated.
+    """
+    # Each sentence on its own, so a negation never reaches into the next one; and the whole
+    # message, for danger told across sentences ("my niece... she's always starving").
+    lowered = language.normalise(message or "")
+    if _past_and_resolved(lowered):
+        return NO_RISK
+    pieces = [screen(s) for s in sentences or ()] + [screen(message)]
+    result = combine(pieces)
+    if result.at_risk:
+        assert result.kind is not None
+        level = result.level if result.level == IMMINENT else _level(result.kind, lowered, False)
+        return Risk(result.kind, level, result.categories)
+    if result.negated_only:
+        return result
+    kind = model_kind(ranking)
+    if kind is None:
+        return NO_RISK
+    return Risk(kind, _level(kind, lowered, False), ("model",))
+
+
+__all__ = ["IMMINENT", "CONCERN", "RISK_KINDS", "Risk", "NO_RISK", "screen", "combine",
+           "assess", "model_kind"]

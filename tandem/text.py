@@ -1,0 +1,114 @@
+"""Small language helpers shared by the actions and the NLU components.
+
+Sentence splitting uses Tandem's offline spaCy pipeline (blank English + sentencizer);
+word and negation rules are kept here once so the safety screen and the classifier's
+negation features agree.
+"""
+
+import re
+from functools import lru_cache
+from typing import Any, List, Optional
+
+from spacy.lang.de.stop_words import STOP_WORDS as GERMAN
+from spacy.lang.en.stop_words import STOP_WORDS as ENGLISH
+from spacy.lang.es.stop_words import STOP_WORDS as SPANISH
+from spacy.lang.fr.stop_words import STOP_WORDS as FRENCH
+from spacy.lang.it.stop_words import STOP_WORDS as ITALIAN
+from spacy.lang.nl.stop_words import STOP_WORDS as DUTCH
+from spacy.lang.pt.stop_words import STOP_WORDS as PORTUGUESE
+
+from tandem import settings
+
+# A word: letters, with inner apostrophes ("doesn't"); no digits or emoji.
+WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?", re.UNICODE)
+NEGATION_WORDS = frozenset({
+    "not", "no", "never", "nobody", "nothing", "neither", "nor", "cannot", "without",
+    "dont", "doesnt", "didnt", "cant", "wont", "isnt", "arent", "wasnt", "werent",
+    "havent", "hasnt", "hadnt", "wouldnt", "couldnt", "shouldnt", "aint",
+})
+
+
+def normalise(text: str) -> str:
+    """Lower-case and straighten curly apostrophes, so one spelling serves all."""
+    return text.lower().replace("\u2019", "'").replace("\u2018", "'")
+
+
+def is_negation(token: str) -> bool:
+    """True for a negation word, with or without its apostrophe ("don't", "dont")."""
+    token = normalise(token)
+    return token in NEGATION_WORDS or token.endswith("n't")
+
+
+@lru_cache(maxsize=1)
+def _pipeline() -> Any:
+    import spacy
+
+    path = settings.spacy_model_path()
+    if path.exists():
+        return spacy.load(path)
+    # Same behaviour without the built pipeline (e.g. unit tests before `make install`).
+    nlp = spacy.blank("en")
+    nlp.add_pipe("sentencizer")
+    return nlp
+
+
+def split_sentences(text: str) -> List[str]:
+    """The message's sentences, stripped, without empty ones."""
+    if not text or not text.strip():
+        return []
+    return [s.text.strip() for s in _pipeline()(text).sents if s.text.strip()]
+
+
+def words(text: str) -> List[str]:
+    """The words of `text`."""
+    return WORD.findall(text or "")
+
+
+def word_count(text: str) -> int:
+    """Number of words in `text`."""
+    return len(words(text))
+
+
+# Quotes of the person's own words stay short enough to read at a glance.
+MAX_QUOTE_CHARS = 90
+
+
+def short_quote(sentence: str, max_chars: int = MAX_QUOTE_CHARS) -> str:
+    """The sentence without its final punctuation, cut at a word boundary if too long."""
+    text = " ".join(sentence.split()).rstrip(".!?,;: ")
+    if len(text) <= max_chars:
+        return text
+    cut = text[:max_chars].rsplit(" ", 1)[0].rstrip(",;: ")
+    return cut + "…"
+
+
+# Words that are function words elsewhere but ordinary English (or names, or chat slang)
+# here: found in Tandem's own English training data.
+_ENGLISH_TOO = frozenset(
+    "af ai aux ben bin car certain co come comment con cos dan die different dont door dos e "
+    "ex fine gran gross gut hen hi hun im later local man men met mia mil min na op per plus "
+    "possible premier pres sea sent solo son state stop suit ta tag total u van via want war "
+    "y ya yo zero".split())
+# Function words of other languages that are not also English words.
+_FOREIGN = (GERMAN | SPANISH | FRENCH | ITALIAN | DUTCH | PORTUGUESE) - ENGLISH - _ENGLISH_TOO
+
+
+def input_issue(message: Optional[str], max_chars: int) -> Optional[str]:
+    """Why a message cannot be analysed: empty, no_words, too_long, not_english or None."""
+    if not message or not message.strip():
+        return "empty"
+    found = words(message)
+    if not found:
+        return "no_words"
+    if len(message) > max_chars:
+        return "too_long"
+    letters = "".join(found)
+    if sum(1 for ch in letters if ord(ch) > 0x24F) > len(letters) / 2:
+        return "not_english"  # mostly a non-Latin script
+    lowered = {w.lower() for w in found}
+    foreign = len(lowered & _FOREIGN)
+    english = len(lowered & ENGLISH)
+    # Distinct function words, so slang like "im fine if shes fine" stays English.
+    if foreign >= 3 and foreign > english:
+        return "not_english"
+    return None
