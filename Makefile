@@ -61,7 +61,7 @@ $(MODEL): $(TRAIN_INPUTS) | install
 	touch $@
 
 # A second make reads the generated files' times after `generate` has run.
-train: generate ## train models/tandem.tar.gz (only when data, domain, config or components changed)
+train: generate ## train models/tandem.tar.gz when data, domain, config, components or tandem/ changed
 	@$(MAKE) --no-print-directory $(MODEL)
 
 var:

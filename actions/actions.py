@@ -7,17 +7,17 @@ from typing import Any, Dict, List, Optional, Sequence
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActionExecuted, EventType, SessionStarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
-from sqlalchemy.exc import SQLAlchemyError
 
 from actions.common import (
     analysis_slots,
     danger_words_negated,
     latest_ranking,
     latest_text,
+    previous_user_message,
     remembered_risk,
     safety_reply,
 )
-from storage.profiles import ProfileStore
+from storage.repository import ProfileRepository
 from tandem import analysis, knowledge, text
 from tandem.vocabulary import (
     ANONYMOUS,
@@ -29,6 +29,7 @@ from tandem.vocabulary import (
     INPUT_ISSUE,
     LAST_ALTERNATIVES,
     LAST_FINDINGS,
+    RISK,
     SAFETY_CHECK_PENDING,
     SENTENCE_RANKINGS,
     Finding,
@@ -38,31 +39,29 @@ from tandem.vocabulary import (
 logger = logging.getLogger(__name__)
 
 # Slots a new session starts without (the rest carry over, as Rasa's default action does).
-CLEARED_ON_NEW_SESSION = {CANDIDATES, DIMENSION, INPUT_ISSUE, FORGET_SLOT,
+# `risk` describes one session (docs/contract.md): a new one starts without it.
+CLEARED_ON_NEW_SESSION = {CANDIDATES, DIMENSION, INPUT_ISSUE, FORGET_SLOT, RISK,
                           SAFETY_CHECK_PENDING, "session_started_metadata"}
 # The web widget shows images; other channels get the summary as text only.
 CHANNELS_WITH_CHART = {"socketio"}
 
 
 @lru_cache(maxsize=1)
-def profiles() -> ProfileStore:
+def profiles() -> ProfileRepository:
     """The profile store on TANDEM_DB_URL, connected on first use."""
-    return ProfileStore()
+    return ProfileRepository()
 
 
-def remember(tracker: Tracker, keys: Sequence[str], pattern: Optional[str],
-             kind: str = "situation") -> None:
+async def remember(tracker: Tracker, keys: Sequence[str], pattern: Optional[str],
+                   kind: str = "situation") -> None:
     """Adds a result to the person's profile, unless they asked not to be remembered.
 
-    A storage failure is logged and skipped: the person still gets their answer.
+    A storage failure costs only the record (the repository logs it): the person still
+    gets their answer.
     """
-    if not keys or tracker.get_slot(ANONYMOUS):
-        return
-    try:
-        profiles().record(tracker.sender_id, keys, pattern,
-                          tracker.get_latest_input_channel(), kind=kind)
-    except (SQLAlchemyError, ValueError) as error:
-        logger.warning("Result not recorded: %s", type(error).__name__)
+    if keys and not tracker.get_slot(ANONYMOUS):
+        await profiles().record(tracker.sender_id, keys, pattern,
+                                tracker.get_latest_input_channel(), kind=kind)
 
 
 def explain(dispatcher: CollectingDispatcher, finding: Finding) -> None:
@@ -111,7 +110,7 @@ def summarise_several(dispatcher: CollectingDispatcher, findings: Sequence[Findi
                              count=len(findings), patterns=patterns)
 
 
-def report(dispatcher: CollectingDispatcher, tracker: Tracker,
+async def report(dispatcher: CollectingDispatcher, tracker: Tracker,
            evidence: Sequence[analysis.Evidence], about: str = "self",
            ranking: Sequence[Dict[str, Any]] = ()) -> List[EventType]:
     """Explains one finding, or several with the person's words; then asks if it helped."""
@@ -123,7 +122,7 @@ def report(dispatcher: CollectingDispatcher, tracker: Tracker,
             explain_quoted(dispatcher, item)
         summarise_several(dispatcher, findings)
     dispatcher.utter_message(response="utter_ask_helpful")
-    remember(tracker, [f.key for f in findings], analysis.overall_pattern(findings))
+    await remember(tracker, [f.key for f in findings], analysis.overall_pattern(findings))
     others = analysis.alternatives(ranking, exclude=[f.dimension for f in findings])
     return analysis_slots(findings, about=about) + [
         SlotSet(LAST_FINDINGS, [f.key for f in findings]),
@@ -154,13 +153,21 @@ def abuse_aware_reply(dispatcher: CollectingDispatcher, question: bool = False) 
     return safety_reply("abuse")
 
 
-def offer_stands(dispatcher: CollectingDispatcher, risk: str) -> List[EventType]:
-    """After danger earlier in the session: a gentle word that help is still there."""
+def offer_stands(dispatcher: CollectingDispatcher, risk: str,
+                 ask_again: bool = True) -> List[EventType]:
+    """After danger earlier in the session: a gentle word that help is still there.
+
+    For self-harm it asks whether the person is safe, unless that question is already open
+    (`ask_again=False`): it does not keep asking, so the conversation can go on.
+    """
+    if risk == "self_harm" and not ask_again:
+        dispatcher.utter_message(response="utter_safety_offer_stands_self_harm_no_ask")
+        return safety_reply(risk)
     dispatcher.utter_message(response=f"utter_safety_offer_stands_{risk}")
     return safety_reply(risk, check_in=risk == "self_harm")
 
 
-def analyze(dispatcher: CollectingDispatcher, tracker: Tracker, message: str,
+async def analyze(dispatcher: CollectingDispatcher, tracker: Tracker, message: str,
             ranking: Sequence[Dict[str, Any]], sentence_rankings: Any = None,
             negated: bool = False) -> List[EventType]:
     """Explain a message's pattern, or ask about it, in the light of the session's risk."""
@@ -175,11 +182,11 @@ def analyze(dispatcher: CollectingDispatcher, tracker: Tracker, message: str,
     about = analysis.whose_pattern(message)
     several = analysis.sentence_findings(sentence_rankings, ranking)
     if several:
-        return report(dispatcher, tracker, several, about, ranking)
+        return await report(dispatcher, tracker, several, about, ranking)
     decision = analysis.decide(ranking, words=text.word_count(message))
     if decision.findings:
-        return report(dispatcher, tracker,
-                      [analysis.Evidence(f, message) for f in decision.findings], about, ranking)
+        evidence = [analysis.Evidence(f, message) for f in decision.findings]
+        return await report(dispatcher, tracker, evidence, about, ranking)
     if risk or negated:
         # Nothing to explain, and danger is in the air: never a menu of dimensions.
         if risk:
@@ -197,9 +204,9 @@ def analyze(dispatcher: CollectingDispatcher, tracker: Tracker, message: str,
     return analysis_slots()
 
 
-def analyze_latest(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventType]:
+async def analyze_latest(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventType]:
     """Explain the latest message, using the screen's verdict that came with it."""
-    return analyze(dispatcher, tracker, latest_text(tracker), latest_ranking(tracker),
+    return await analyze(dispatcher, tracker, latest_text(tracker), latest_ranking(tracker),
                    tracker.latest_message.get(SENTENCE_RANKINGS),
                    negated=danger_words_negated(tracker))
 
@@ -228,7 +235,7 @@ class ActionAnalyzeSituation(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[str, Any]) -> List[EventType]:
-        return analyze_latest(dispatcher, tracker)
+        return await analyze_latest(dispatcher, tracker)
 
 
 class ActionResolveClarification(Action):
@@ -244,23 +251,18 @@ class ActionResolveClarification(Action):
         if not candidates and not latest_text(tracker).startswith("/"):
             # Nothing was asked: a typed message that names a dimension ("my identity is
             # wrapped up in him") is more likely a situation than an answer.
-            return analyze_latest(dispatcher, tracker) + [SlotSet(DIMENSION, None)]
+            return await analyze_latest(dispatcher, tracker) + [SlotSet(DIMENSION, None)]
         finding = analysis.resolve(candidates, chosen)
         if finding is None:
             dispatcher.utter_message(response="utter_clarify_without_context")
             return analysis_slots() + [SlotSet(DIMENSION, None)]
         correcting = tracker.get_slot(CORRECTING)
         if correcting:
-            record_correction(tracker, correcting, finding)
+            await profiles().record_correction(
+                tracker.sender_id, str(correcting.get("finding")), finding.key,
+                correcting.get("message_timestamp"))
             dispatcher.utter_message(response="utter_correction_thanks")
-        events = report(dispatcher, tracker, [analysis.Evidence(finding, "")])
+        clarified = str((previous_user_message(tracker) or {}).get("text") or "")
+        about = analysis.whose_pattern(clarified) if clarified else "self"
+        events = await report(dispatcher, tracker, [analysis.Evidence(finding, "")], about)
         return events + [SlotSet(DIMENSION, None), SlotSet(CORRECTING, None)]
-
-
-def record_correction(tracker: Tracker, correcting: Dict[str, Any], finding: Finding) -> None:
-    """Stores "that's not it" for review; a storage failure only costs the record."""
-    try:
-        profiles().record_correction(tracker.sender_id, str(correcting.get("finding")),
-                                     finding.key, correcting.get("message_timestamp"))
-    except (SQLAlchemyError, ValueError) as error:
-        logger.warning("Correction not recorded: %s", type(error).__name__)

@@ -64,16 +64,37 @@ def danger_words_negated(tracker: Tracker) -> bool:
     return latest_entity(tracker, RISK_NEGATED) is not None
 
 
+def previous_user_message(tracker: Tracker) -> Optional[Dict[str, Any]]:
+    """The person's message before the latest one, as a tracker event.
+
+    That is the message a false alarm or a picked dimension is about.
+    """
+    users = [e for e in tracker.events if e.get("event") == "user"]
+    return users[-2] if len(users) >= 2 else None
+
+
 def remembered_risk(tracker: Tracker) -> Optional[str]:
     """The kind of danger recognised earlier in this session, if any."""
     return tracker.get_slot(RISK)
 
 
-def safety_reply(kind: str, risk_slot: Optional[str] = None,
-                 check_in: bool = False) -> List[EventType]:
+def next_risk(remembered: Optional[str], new: Optional[str]) -> Optional[str]:
+    """The session's risk after a new danger: abuse, once known, is never replaced.
+
+    While `risk` is abuse nothing may be explained as codependency; a later self-harm or
+    child disclosure adds to that, it does not make the abuse go away.
+    """
+    if remembered == "abuse" or new is None:
+        return remembered
+    return new
+
+
+def safety_reply(kind: str, risk_slot: Optional[str] = None, check_in: bool = False,
+                 remembered: Optional[str] = None) -> List[EventType]:
     """Slot events for a message that got a safety reply or a check-in."""
     events = analysis_slots(at_risk=True)
     events.append(SlotSet(SAFETY_CHECK_PENDING, kind if check_in else None))
-    if risk_slot:
-        events.append(SlotSet(RISK, risk_slot))
+    risk = next_risk(remembered, risk_slot)
+    if risk:
+        events.append(SlotSet(RISK, risk))
     return events

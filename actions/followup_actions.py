@@ -1,12 +1,10 @@
 """Glue for what comes after an explanation: why, what to do, more, corrections, feedback."""
 
-import logging
 from typing import Any, Dict, List, Optional
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
-from sqlalchemy.exc import SQLAlchemyError
 
 from actions.actions import abuse_aware_reply, clarification_buttons, profiles
 from actions.common import remembered_risk
@@ -21,10 +19,18 @@ from tandem.vocabulary import (
     parse_keys,
 )
 
-logger = logging.getLogger(__name__)
-
 # The article's section on growth backs every "what can I do about it?".
 GROWTH_CONCEPT = "growth_and_healing"
+
+
+def abuse_known(dispatcher: CollectingDispatcher, tracker: Tracker) -> Optional[List[EventType]]:
+    """The abuse-aware reply and its slot events, while the session knows of abuse; else None.
+
+    There is no finding to follow up then: no advice about saying no or setting limits.
+    """
+    if remembered_risk(tracker) == "abuse":
+        return abuse_aware_reply(dispatcher, question=True)
+    return None
 
 
 def latest_finding(tracker: Tracker) -> Optional[Finding]:
@@ -33,14 +39,7 @@ def latest_finding(tracker: Tracker) -> Optional[Finding]:
 
 
 def finding_or_ask(dispatcher: CollectingDispatcher, tracker: Tracker) -> Optional[Finding]:
-    """The latest finding; without one, asks the person to describe a situation first.
-
-    While the session knows of abuse, there is no finding to follow up: the person gets
-    the abuse-aware reply instead of advice about saying no or setting limits.
-    """
-    if remembered_risk(tracker) == "abuse":
-        abuse_aware_reply(dispatcher, question=True)
-        return None
+    """The latest finding; without one, asks the person to describe a situation first."""
     finding = latest_finding(tracker)
     if finding is None:
         dispatcher.utter_message(response="utter_follow_up_without_context")
@@ -66,6 +65,9 @@ class ActionFollowUp(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[str, Any]) -> List[EventType]:
+        abuse = abuse_known(dispatcher, tracker)
+        if abuse is not None:
+            return abuse
         finding = finding_or_ask(dispatcher, tracker)
         if finding is None:
             return []
@@ -99,6 +101,9 @@ class ActionCorrectFinding(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[str, Any]) -> List[EventType]:
+        abuse = abuse_known(dispatcher, tracker)
+        if abuse is not None:
+            return abuse
         finding = finding_or_ask(dispatcher, tracker)
         if finding is None:
             return []
@@ -125,10 +130,7 @@ class ActionRecordFeedback(Action):
             dispatcher.utter_message(response="utter_feedback_without_question")
             return []
         helpful = (tracker.latest_message.get("intent") or {}).get("name") == "feedback_helpful"
-        try:
-            profiles().record_feedback(tracker.sender_id, helpful, pending)
-        except SQLAlchemyError as error:
-            logger.warning("Feedback not recorded: %s", type(error).__name__)
+        await profiles().record_feedback(tracker.sender_id, helpful, pending)
         dispatcher.utter_message(
             response="utter_feedback_thanks" if helpful else "utter_feedback_sorry")
         return [SlotSet(FEEDBACK_PENDING, None)]

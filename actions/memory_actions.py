@@ -1,19 +1,15 @@
 """Glue for what a person can ask about their own results: summary, forget me, anonymous."""
 
-import logging
 from typing import Any, Dict, List
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
-from sqlalchemy.exc import SQLAlchemyError
 
 from tandem import knowledge
 from actions import summary
 from actions.actions import CHANNELS_WITH_CHART, profiles
 from tandem.vocabulary import ANONYMOUS, FORGET_SLOT
-
-logger = logging.getLogger(__name__)
 
 
 class ActionShowSummary(Action):
@@ -24,10 +20,8 @@ class ActionShowSummary(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[str, Any]) -> List[EventType]:
-        try:
-            found = profiles().summary(tracker.sender_id)
-        except SQLAlchemyError as error:
-            logger.warning("Summary unavailable: %s", type(error).__name__)
+        found = await profiles().summary(tracker.sender_id)
+        if found is None:
             dispatcher.utter_message(response="utter_storage_trouble")
             return []
         top = summary.top_pattern(found)
@@ -59,13 +53,9 @@ class ActionForgetMe(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[str, Any]) -> List[EventType]:
-        try:
-            deleted = profiles().forget(tracker.sender_id)
-        except SQLAlchemyError as error:
-            logger.warning("Forget failed: %s", type(error).__name__)
+        if await profiles().forget(tracker.sender_id) is None:
             dispatcher.utter_message(response="utter_storage_trouble")
             return []
-        logger.info("Forgot a person on request (%d results deleted).", deleted)
         dispatcher.utter_message(response="utter_forgotten")
         return [SlotSet(FORGET_SLOT, True)]
 

@@ -15,12 +15,22 @@ from actions.actions import abuse_aware_reply, analyze, offer_stands
 from actions.common import (
     analysis_slots,
     latest_intent,
+    latest_ranking,
+    latest_text,
+    previous_user_message,
     remembered_risk,
     safety_reply,
     screened_risk,
 )
 from tandem.safety import IMMINENT
-from tandem.vocabulary import RISK, RISK_KIND, RISK_LEVEL, SAFETY_CHECK_PENDING, SENTENCE_RANKINGS
+from tandem.vocabulary import (
+    RISK,
+    RISK_KIND,
+    RISK_LEVEL,
+    SAFETY_CHECK_PENDING,
+    SENTENCE_RANKINGS,
+    parse_crisis_intent,
+)
 
 SAFE, NOT_SAFE, RATHER_NOT_SAY = "safety_safe", "safety_not_safe", "safety_rather_not_say"
 MINIMISE, FALSE_ALARM = "safety_minimise", "safety_false_alarm"
@@ -28,16 +38,18 @@ MINIMISE, FALSE_ALARM = "safety_minimise", "safety_false_alarm"
 GENERAL = "general"
 
 
-def imminent_reply(dispatcher: CollectingDispatcher, kind: Optional[str]) -> List[EventType]:
+def imminent_reply(dispatcher: CollectingDispatcher, kind: Optional[str],
+                   remembered: Optional[str]) -> List[EventType]:
     """Resources for that kind of danger first, short, then an invitation to keep talking."""
     dispatcher.utter_message(response=f"utter_safety_imminent_{kind or GENERAL}")
-    return safety_reply(kind or GENERAL, risk_slot=kind)
+    return safety_reply(kind or GENERAL, risk_slot=kind, remembered=remembered)
 
 
-def check_in(dispatcher: CollectingDispatcher, kind: str) -> List[EventType]:
+def check_in(dispatcher: CollectingDispatcher, kind: str,
+             remembered: Optional[str]) -> List[EventType]:
     """A warm "are you safe right now?" with quick replies; the answer decides what follows."""
     dispatcher.utter_message(response=f"utter_safety_check_in_{kind}")
-    return safety_reply(kind, risk_slot=kind, check_in=True)
+    return safety_reply(kind, risk_slot=kind, check_in=True, remembered=remembered)
 
 
 class ActionRespondToCrisis(Action):
@@ -49,18 +61,15 @@ class ActionRespondToCrisis(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[str, Any]) -> List[EventType]:
         kind, level = screened_risk(tracker)
-        # A danger phrase that names no kind ("I'm not safe") speaks of the danger already
-        # told; a typed "/crisis_..." payload has no verdict and is treated as imminent.
-        kind = kind or remembered_risk(tracker)
+        remembered = remembered_risk(tracker)
+        if latest_text(tracker).startswith("/"):
+            # A typed "/crisis_<kind>" payload has no verdict: its own kind, as imminent.
+            kind, level = parse_crisis_intent(latest_intent(tracker)), IMMINENT
+        # A danger phrase that names no kind ("I'm not safe") speaks of the danger already told.
+        kind = kind or remembered
         if level != IMMINENT and kind:
-            return check_in(dispatcher, kind)
-        return imminent_reply(dispatcher, kind)
-
-
-def previous_user_message(tracker: Tracker) -> Optional[Dict[str, Any]]:
-    """The person's message before the latest one (the one a false alarm was about)."""
-    users = [e for e in tracker.events if e.get("event") == "user"]
-    return users[-2] if len(users) >= 2 else None
+            return check_in(dispatcher, kind, remembered)
+        return imminent_reply(dispatcher, kind, remembered)
 
 
 def _was_imminent(message: Dict[str, Any]) -> bool:
@@ -73,7 +82,7 @@ def _kind_of(message: Dict[str, Any]) -> Optional[str]:
     return next((e.get("value") for e in entities if e.get("entity") == RISK_KIND), None)
 
 
-def answer_false_alarm(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventType]:
+async def answer_false_alarm(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventType]:
     """Apologise in one line, then answer what they meant: the misread message, analysed.
 
     The remembered risk is cleared only when the misread message was itself the one that
@@ -82,7 +91,12 @@ def answer_false_alarm(dispatcher: CollectingDispatcher, tracker: Tracker) -> Li
     dispatcher.utter_message(response="utter_safety_false_alarm")
     misread = previous_user_message(tracker)
     risk = remembered_risk(tracker)
-    clears = misread is not None and not _was_imminent(misread) and _kind_of(misread) == risk
+    # Cleared only if that message alone set the risk: no plan, means or time told anywhere
+    # in the session, and no other message of another kind.
+    flagged = [e for e in tracker.events if e.get("event") == "user" and _kind_of(e)]
+    clears = (misread is not None and _kind_of(misread) == risk
+              and not any(_was_imminent(e) for e in flagged)
+              and all(_kind_of(e) == risk for e in flagged))
     events: List[EventType] = [SlotSet(SAFETY_CHECK_PENDING, None)]
     if clears:
         events.append(SlotSet(RISK, None))
@@ -92,7 +106,7 @@ def answer_false_alarm(dispatcher: CollectingDispatcher, tracker: Tracker) -> Li
     # Analyse the misread message as if the alarm had not been raised.
     parse = misread.get("parse_data") or {}
     shadow = _ShadowTracker(tracker, None if clears else risk)
-    return events + analyze(dispatcher, shadow, str(misread.get("text") or ""),
+    return events + await analyze(dispatcher, shadow, str(misread.get("text") or ""),
                             parse.get("intent_ranking") or [], parse.get(SENTENCE_RANKINGS))
 
 
@@ -102,7 +116,7 @@ class _ShadowTracker(Tracker):
     def __init__(self, tracker: Tracker, risk: Optional[str]) -> None:
         slots = dict(tracker.slots, **{RISK: risk})
         super().__init__(tracker.sender_id, slots, tracker.latest_message, tracker.events,
-                         tracker.paused, tracker.followup_action, tracker.active_loop,
+                         tracker.is_paused(), tracker.followup_action, tracker.active_loop,
                          tracker.latest_action_name)
 
 
@@ -111,7 +125,7 @@ def answer_check_in(dispatcher: CollectingDispatcher, tracker: Tracker,
     """What follows "are you safe right now?", or a person saying so unasked."""
     risk = remembered_risk(tracker)
     if answer == NOT_SAFE:
-        return imminent_reply(dispatcher, risk)
+        return imminent_reply(dispatcher, risk, risk)
     if answer == RATHER_NOT_SAY:
         dispatcher.utter_message(response=f"utter_safety_rather_not_say_{risk or GENERAL}")
         return safety_reply(risk or GENERAL)
@@ -139,13 +153,14 @@ class ActionSafetyFollowUp(Action):
                 # Nothing was raised: "I'm not suicidal" unprompted is simply heard.
                 dispatcher.utter_message(response="utter_safety_safe_no_risk")
                 return analysis_slots()
-            return answer_false_alarm(dispatcher, tracker)
+            return await answer_false_alarm(dispatcher, tracker)
         if intent == MINIMISE:
             if risk is None:
-                return analyze(dispatcher, tracker, str(tracker.latest_message.get("text") or ""),
-                               tracker.latest_message.get("intent_ranking") or [])
+                return await analyze(dispatcher, tracker, latest_text(tracker),
+                                     latest_ranking(tracker))
             # Minimising never clears the risk and never gets "glad you're safe".
-            return offer_stands(dispatcher, risk)
+            return offer_stands(dispatcher, risk,
+                                ask_again=not tracker.get_slot(SAFETY_CHECK_PENDING))
         return answer_check_in(dispatcher, tracker, intent or SAFE)
 
 

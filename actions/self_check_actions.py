@@ -64,7 +64,7 @@ class ActionSelfCheckResult(Action):
                 affirmation=first.interdependent.advice)
         else:
             dispatcher.utter_message(response="utter_self_check_nothing_healthy")
-        remember(tracker, result.findings, None, kind="self_check")
+        await remember(tracker, result.findings, None, kind="self_check")
         return cleared()
 
 

@@ -123,7 +123,7 @@ def serving_stock(project: Path, model: Path) -> Iterator[Served]:
 @contextmanager
 def serving_tandem(folder: Path, model: Path) -> Iterator[Served]:
     """Tandem as `make serve` runs it: action server and SQLite tracker store."""
-    with running_bot(folder / "tandem.db", model=model) as bot:
+    with running_bot(folder / "tandem.db", model=model, start_together=False) as bot:
         yield Served(bot.url, bot.startup_seconds,
                      {"rasa": bot.rasa_pid, "actions": bot.actions_pid})
 

@@ -1,7 +1,8 @@
 """Safety benchmark: recall by kind and level, and false alarms, on the risk sets.
 
 The risk sets are hand-written apart from the training data: `tests/safety/risk_dev.yml`
-is for tuning the screen; `tests/safety/risk_test.yml` is frozen (its hash is checked by
+and `risk_dev2.yml` (two writers) are for tuning the screen; `tests/safety/risk_test.yml`
+(a third writer) is frozen (its hash is checked by
 tests/test_safety_gate.py) and nothing is chosen by looking at it. Situation messages
 (tests/nlu for dev, tests/frozen for test) measure false alarms on ordinary messages.
 
@@ -23,7 +24,8 @@ from bench import data
 from tandem.vocabulary import RISK_KIND, RISK_LEVEL, parse_crisis_intent
 
 SAFETY_DIR = data.ROOT / "tests" / "safety"
-SETS = {"dev": SAFETY_DIR / "risk_dev.yml", "test": SAFETY_DIR / "risk_test.yml"}
+SETS = {"dev": [SAFETY_DIR / "risk_dev.yml", SAFETY_DIR / "risk_dev2.yml"],
+        "test": [SAFETY_DIR / "risk_test.yml"]}
 SITUATIONS = {"dev": data.ROOT / "tests" / "nlu", "test": data.ROOT / "tests" / "frozen"}
 RESULTS = data.ROOT / "bench" / "results"
 
@@ -47,11 +49,14 @@ class Verdict:
     level: Optional[str]
 
 
-def load_risk_set(path: Path) -> List[RiskExample]:
-    """The messages of one risk set file."""
-    doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    return [RiskExample(str(m["text"]), str(m["kind"]), str(m.get("level") or "none"),
-                        tuple(m.get("tags") or ())) for m in doc.get("messages") or []]
+def load_risk_set(paths: Sequence[Path]) -> List[RiskExample]:
+    """The messages of a risk set's files."""
+    examples = []
+    for path in paths:
+        doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        examples += [RiskExample(str(m["text"]), str(m["kind"]), str(m.get("level") or "none"),
+                                 tuple(m.get("tags") or ())) for m in doc.get("messages") or []]
+    return examples
 
 
 def situation_texts(split: str) -> List[str]:
@@ -150,7 +155,7 @@ def report(results: Dict[str, Dict[str, Any]]) -> str:
             ("concern", "recall_concern")]
     lines = ["# Safety screen: recall and false alarms", "",
              "Flagged = the message got a safety reply or a check-in (a crisis intent from the "
-             "NLU message screen). Dev: `tests/safety/risk_dev.yml` (tuned on) and `tests/nlu` "
+             "NLU message screen). Dev: `tests/safety/risk_dev.yml` and `risk_dev2.yml` (tuned on) and `tests/nlu` "
              "situations; test: `tests/safety/risk_test.yml` (frozen, never tuned on) and "
              "`tests/frozen` situations. Both risk sets were hand-written apart from the training "
              "data. Reproduce: `python -m bench.safety --model models/tandem.tar.gz`.", "",

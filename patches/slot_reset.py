@@ -6,7 +6,7 @@ from typing import Any, List
 from rasa.core.actions.action import ActionExtractSlots
 from rasa.shared.core.events import Event, SlotSet
 
-from tandem.vocabulary import ANSWERS_TO_A_QUESTION, OPEN_QUESTION_SLOTS, PER_MESSAGE_SLOTS
+from tandem.vocabulary import OPEN_QUESTIONS, PER_MESSAGE_SLOTS
 
 
 def reset_events(tracker: Any) -> List[Event]:
@@ -19,9 +19,9 @@ def reset_events(tracker: Any) -> List[Event]:
                            if tracker.slots.get(name) is not None
                            and tracker.get_slot(name) != value]
     intent = (tracker.latest_message.intent or {}).get("name") if tracker.latest_message else None
-    if intent not in ANSWERS_TO_A_QUESTION:
-        events.extend(SlotSet(name, None) for name in OPEN_QUESTION_SLOTS
-                      if tracker.slots.get(name) is not None and tracker.get_slot(name))
+    events.extend(SlotSet(name, None) for name, answers in OPEN_QUESTIONS.items()
+                  if intent not in answers and tracker.slots.get(name) is not None
+                  and tracker.get_slot(name))
     return events
 
 

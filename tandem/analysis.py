@@ -204,21 +204,28 @@ RELATIONS = frozenset(
 # Words that mean the person is describing their own part in it.
 _FIRST_PERSON = frozenset("i i'm im i've ive i'd id i'll me myself we we're were we've us "
                           "ourselves".split())
-_MY_RELATION = re.compile(r"\bmy (?:(?:best|older|younger|little|big|step|ex|adult|grown) )?"
-                          r"([a-zé]+)(?:[- ]in[- ]law)?\b")
+_MY_WORD = re.compile(r"\b(?:my|our) (?:(?:best|older|younger|little|big|step|ex|adult|grown) )?"
+                      r"([a-zé]+(?:[- ]in[- ]law)?)\b")
 
 
 def whose_pattern(message: str) -> str:
-    """Whose pattern a message describes: "self", or the relation it names ("sister").
+    """Whose pattern a message describes: "self", the relation it names, or "someone".
 
-    A message that speaks of the writer anywhere ("I", "me", "we") is about their own part;
-    one that only tells of someone else ("my brother pays for everything and his girlfriend
-    never offers") is about that person.
+    A message that speaks of the writer ("I", "me", "we", or "my" before anything but a
+    person: "my identity is wrapped up in him") is about their own part; one that only tells
+    of someone else ("my brother pays for everything and his girlfriend never offers") is
+    about the first person it names that way; "someone" when it names nobody by relation
+    ("Priya always hosts").
     """
     lowered = text.normalise(message)
-    if any(word in _FIRST_PERSON for word in re.findall(r"[a-z']+", lowered)):
+    words = re.findall(r"[a-z']+", lowered)
+    if any(word in _FIRST_PERSON for word in words):
         return "self"
-    for match in _MY_RELATION.finditer(lowered):
-        if match.group(1) in RELATIONS:
-            return match.group(1)
+    if words and words[0] in RELATIONS:
+        return words[0]  # "Mum has waited on my dad for thirty years"
+    for match in _MY_WORD.finditer(lowered):
+        word = match.group(1).replace(" ", "-")
+        if word.split("-")[0] not in RELATIONS:
+            return "self"  # "my identity", "my feelings": the writer's own
+        return word
     return "someone"

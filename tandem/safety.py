@@ -114,8 +114,11 @@ _VIOLENCE = [
 _VIOLENCE_EXTRA_INHERENT = [
     r"\bwon'?t let me leave\b",
 ]
+# Danger that names no kind: the actions answer it for the kind the session already knows.
+_UNSAFE = [r"\b(?:i'?m|i am|we'?re|we are) not safe\b"]
 _VIOLENCE_INHERENT = _VIOLENCE_EXTRA_INHERENT + [
-    r"\b(?:i'?m|i am|we'?re|we are) not safe\b",
+    r"\b(?:i'?m|i am|we'?re|we are) not safe (?:at home|in (?:the|my|our) (?:house|flat|home)|"
+    r"with (?:him|her|them)|around (?:him|her|them))\b",
     r"\b(?:don'?t|do not|dont) feel safe (?:at home|with (?:him|her|them))\b",
 ]
 _SEXUAL = [
@@ -186,6 +189,15 @@ _SELF_HARM_INDIRECT = [
     r"\b(?:looking up|looked up|googl\w*|search\w*(?: for)?|researching) (?:\w+ ){0,4}(?:bridge|cliff|"
     r"overdose|lethal|rope|tallest|highest|how many pills|how much \w+ it takes)\b",
     r"\bbetter (?:life|off) (?:with|without) (?:a |an )?\w+ who (?:isn'?t|is not) me\b",
+    r"\bdon'?t see how i (?:keep going|go on|carry on|get through)\b",
+    r"\b(?:idk|i don'?t know) why i'?m still here\b|\bwhy am i still here\b",
+    r"\brather be dead\b",
+    r"\bpainless (?:ways?|way) to (?:go|die|do it)\b",
+    r"\b(?:urge|urges) (?:to (?:cut|hurt|harm)|(?:has|have) come back)\b",
+    r"\bwant it to hurt\b",
+    r"\bcall(?:s|ing)? (?:himself|herself|myself) (?:a )?['\"]?burden\b",
+    r"\bthe only thing (?:stopping|keeping) me\b",
+    r"\bgot (?:the |a )?(?:razor|blade)\b",
 ]
 _SELF_HARM_PLAN = [
     r"\bwho (?:gets|should get|will get|would get) my (?:things|stuff|belongings|cat|dog|stuff)\b",
@@ -212,6 +224,18 @@ _SELF_HARM_PLAN = [
     r"\b(?:affairs in order|my will sorted|love you all,? sorry|tell \w+ (?:that )?i loved (?:her|him|them))\b",
     r"\b(?:legs|feet) over the (?:edge|side|railing)\b",
     r"\btop of the (?:car park|multi-?storey|building|block)\b",
+    r"\bend it (?:all|tonight|today|soon|now)\b(?! with)|\bi(?:'?m| am) (?:going to|gonna) end it\b(?! with)",
+    r"\b(?:taken|took|swallowed|downed) (?:some|all|a load|loads|everything|a handful|extra) "
+    r"(?:of )?(?:my |the |her |his )?(?:tablets|pills|meds|medication|paracetamol|painkillers)\b",
+    r"\btaken everything in the (?:medicine )?(?:cabinet|cupboard)\b",
+    r"\b(?:pile|handful|boxes|packs|bottle) of (?:\w+'?s? ){0,2}(?:pills|tablets|paracetamol|painkillers|meds)\b",
+    r"\b(?:walking|walk|going|heading|drive|driving) into the (?:sea|river|water|traffic)\b",
+    r"\b(?:posted|sent|texted|left) (?:a |me a |us a )?(?:goodbye|good bye)\b|['\"]bye babe['\"]",
+    r"\blook after (?:mum|mom|dad|the kids|my \w+) for me\b",
+    r"\bnot (?:gonna|going to) be (?:around|here) (?:after|by|much)\b",
+    r"\blast message from me\b|\bit'?ll all be over\b|\bwhoever finds me\b|\bpicked (?:the|a) spot\b",
+    r"\b(?:cord|rope|noose)\b.{0,40}\b(?:tied|ready|loft|garage|beam)\b",
+    r"\bheading to the (?:multi ?-?storey|bridge|cliffs?|quarry|top floor)\b",
 ]
 # Coercive control: one person's pattern of monitoring, isolating, controlling money or
 # intimidating. "My" marks the speaker's phone or friends, so "I check his phone" (the
@@ -222,6 +246,9 @@ _YOUNG = (r"(?:(?:[0-9]|1[01]) ?(?:yo|y/o|year old|yr old)|\d+ ?month old|toddle
 # Reported speech ("she told me she'd read my messages") is an account, not the pattern.
 _GAP = (r"(?:(?!(?:doesn'?t|don'?t|didn'?t|never|not|won'?t|wouldn'?t|isn'?t|told|said|admitted|"
         r"confessed|asked)\b)[\w']+ ){0,3}")
+# A minor: a school-age or younger child, or a son or daughter named as a child.
+_MINOR = (r"(?:\(?(?:[0-9]|1[0-5])\)? ?(?:yo|y/o|yrs? old|year old)|\((?:[0-9]|1[0-5])\)|son|daughter|"
+          r"kid|kids|child|children|boy|girl|niece|nephew|toddler|baby|little (?:brother|sister))")
 _OTHER = (r"(?:he|she|they|partner|husband|wife|boyfriend|girlfriend|bf|gf|fiance|fiancee|ex"
           r"|dad|mum|mom|father|mother|stepdad|stepmum|stepmom)")
 _COERCIVE_CONTROL = [
@@ -250,7 +277,8 @@ _COERCIVE_CONTROL = [
     r"\bcontrols? (?:everything|who i see|where i go|what i wear|what i eat|the money)\b",
     rf"\b{_OTHER} {_GAP}(?:reads?|check(?:s|ed)?|go(?:es)? through|monitor(?:s|ed)?|"
     r"track(?:s|ed)?) (?:all )?(?:of )?her (?:phone|texts|messages|emails|dms|location)\b",
-    rf"\b{_OTHER} (?:has|keeps|watches|tracks) (?:my|her) location\b",
+    r"\b(?:if|when|whenever) i (?:turn|switch) (?:it|my location|location sharing|my phone) off\b"
+    r".*\b(?:turns? up|goes mad|loses it|kicks off|punish\w*|find me|comes? looking)\b",
     r"\b(?:puts?|put|keeps?) me on an allowance\b",
     r"\bmakes? me (?:show|hand over) (?:him |her )?(?:the )?(?:receipts|my bank|my phone|my wages)\b",
     r"\b(?:makes?|made) me (?:delete|block|unfollow|cut off|stop seeing|stop talking to) "
@@ -260,7 +288,8 @@ _COERCIVE_CONTROL = [
     r"\b(?:says?|said|threaten\w*) (?:that )?(?:he|she|they)(?:'ll| will| would| is going to| was going to)? "
     r"(?:send|share|post|leak|show) (?:it|them|the (?:video|photos|pics|pictures)|my|our)\b",
     r"\bmake sure (?:i|you) (?:never|won'?t) see (?:the kids|them|my (?:kids|children|son|daughter)) again\b",
-    r"\b(?:smash|break|throw)\w* (?:the |my |our )?(?:plates|dishes|glasses|cups|furniture|phone)\b",
+    rf"\b{_OTHER} {_GAP}(?:smash|break|throw|broke|threw)\w* (?:the |my |our )?"
+    r"(?:plates|dishes|glasses|cups|furniture|phone)\b",
     r"\bkeeps? (?:turning|showing) up (?:at|outside) (?:my|her|his) (?:work|house|flat|school|door|job)\b",
     r"\b(?:put|installed|hidden) (?:something|an app|spyware|a tracker) on my (?:phone|laptop|car)\b",
     r"\bcan'?t hide anything from (?:him|her|them)\b",
@@ -271,6 +300,36 @@ _COERCIVE_CONTROL = [
     r"\bwake up\b.*\b(?:already )?(?:doing (?:stuff|things)|touching me|on top of me)\b",
     r"\b(?:keep|carry on)? ?\w+ing and see what happens\b",
     r"\block(?:s|ed)? (?:me|her|him|my (?:mum|mom|wife|girlfriend|partner|husband)) out\b",
+    r"\b(?:banging|hammering|kicking|pounding) on (?:the|my) (?:\w+ )?(?:door|window)\b",
+    r"\boutside my (?:flat|house|door|work|window)\b.*\b(?:won'?t leave|not leaving|let him in|let her in|right now)\b",
+    r"\b(?:says?|said) i'?m not (?:leaving|going anywhere)\b",
+    r"\b(?:won'?t|doesn'?t|does not|will not|never) let (?:me|her|him) (?:out|go out|leave|go|ring|call|phone|text|answer|pick up|come home)\b",
+    r"\bgoing to find out what happens\b|\bsays? i'?m next\b",
+    r"\bthreaten\w* to (?:burn|smash|destroy|break|throw out|get rid of) (?:all )?(?:of )?my\b",
+    r"\b(?:has|had|got) (?:me|her|him) pinned\b|\bholds? (?:me|her) down\b",
+    r"\bforc(?:es|ing|ed) (?:me|her) (?:again|to)\b",
+    r"\bhiding in the (?:wardrobe|bathroom|cupboard|closet|car|loo|toilet)\b"
+    r"(?!.*\b(?:peace|quiet|biscuit|snack|chocolate|wine|five minutes)\b)",
+    r"\b(?:makes?|made) (?:me|her) (?:share|send|turn on|keep on) (?:my |her )?(?:location|selfies?|pics|photos)\b",
+    r"\bprove where i (?:am|was)\b",
+    r"\b(?:has|keeps?|holds?) (?:all )?the (?:bank cards?|money|cards|car keys?)\b",
+    r"\bcontrols? (?:every penny|all the money|my money|the finances|our money|her money)\b",
+    r"\bhave to ask (?:him |her |them )?(?:for|permission for) (?:\w+ )?money\b",
+    r"\b(?:go(?:es)? through|check(?:s|ing)?) (?:the |my )?(?:bins|receipts)\b",
+    r"\bhaven'?t seen (?:anyone|my friends|my family|my mum|my mom) (?:but|except) (?:him|her)\b",
+    r"\b(?:approves?|checks?|chooses?|picks?) (?:my|what i) (?:outfits?|clothes|wear)\b|\bapprove my outfit\b",
+    r"\bapp\b.*\b(?:sends?|shows?) (?:him|her) (?:my|where)\b",
+    r"\b(?:take|takes|taking) the kids (?:off|away from) me\b|\b(?:tell|report me to|ring|call) social services\b",
+    r"\bturns? up at (?:her|my) (?:work|job|school|uni)\b",
+    r"\bpressur\w* (?:me|her|him) into (?:stuff|things)\b|\bpush(?:es|ing)? (?:me )?for sex\b",
+    r"\btracks? (?:my|her) (?:car|phone|location)\b",
+    r"\bhas (?:my|her) (?:bank login|bank details|pin|passwords?)\b",
+    r"\bnobody else would (?:put up with|want|love) (?:me|you|her)\b",
+    r"\b(?:he'?ll|she'?ll|will) change the locks\b",
+    r"\b(?:gets|get|is|can be) (?:a bit |really |so )?scary when\b",
+    r"\bkeeps? the (?:only )?car keys?\b",
+    r"\btake the kids abroad\b|\bnever (?:find|see) (?:them|the kids) again\b",
+    r"\b(?:makes?|made) (?:me|her|him) ask (?:his |her |their )?permission\b",
 ]
 # Sexual coercion beyond the explicit words above.
 _SEXUAL_COERCION = [
@@ -281,6 +340,8 @@ _SEXUAL_COERCION = [
     r"\b(?:sex|in bed)\b.*\b(?:won'?t|doesn'?t|never) take no\b",
     r"\b(?:asleep|sleeping)\b.{0,80}\b(?:doing (?:stuff|things)|touch\w*|having sex|on top of me)\b",
     r"\b(?:doing (?:stuff|things)|touch\w*|sex)\b.{0,60}\bwhile i(?:'m| was| am)? (?:asleep|sleeping)\b",
+    r"\bwoke up (?:and|to) (?:he|she) (?:was )?(?:having sex|on top|touching)\b",
+    r"\bi owe (?:him|her) (?:sex|it)\b|\bsaid no (?:\w+ ){0,3}times\b.*\bsex\b",
 ]
 _CHILD_EXTRA = [
     r"\bleft (?:the |my |our |his |her |their )?(?:\w+ )?(?:kids?|children|baby|babies|toddler|"
@@ -295,15 +356,15 @@ _CHILD_EXTRA = [
     r"grandson|granddaughter)\b",
     r"\b(?:doesn'?t|don'?t|never|won'?t) feed (?:the|my|our|his|her) (?:kids?|children|baby)\b",
     r"\b(?:kids?|children|baby|toddler) (?:go|goes|went|are going|have gone) (?:to bed )?hungry\b",
-    r"\b(?:drunk|high|wasted|passed out|off (?:his|her) face)\b(?: \w+){0,8} "
-    r"(?:with|looking after|minding|in charge of|driving|take|taking|drive) (?:the|my|our|his|her) "
+    r"\b(?:drunk|high|wasted|hammered|passed out|off (?:his|her) (?:face|head))\b(?: [\w,]+){0,10} "
+    r"(?:with|looking after|minding|in charge of|driving|take|taking|drive) (?:the|my|our|his|her|him|her) "
     r"(?:kids?|children|baby|toddler|little one)\b",
     r"\b(?:send|sent|sends) (?:him |her |them )?(?:photos|pics|pictures|nudes)\b"
     r"(?: \w+){0,6} (?:\d+|twelve|thirteen|fourteen|eleven)\b",
     r"\b(?:adult|grown man|older man|stranger)\b(?: \w+){0,8} (?:asking|asked|wants) "
     r"(?:my|our|her|his) (?:daughter|son|kid)\b",
     # The same sentence names a young child and a carer out of it, drunk or high.
-    rf"(?=.*\b{_YOUNG}\b).*\b(?:drunk|high|wasted|off (?:their|his|her) faces?|passed out|"
+    rf"(?=.*\b{_YOUNG}\b).*\b(?:drunk|high|wasted|off (?:their|his|her) (?:faces?|heads?)|passed out|"
     r"on drugs|coked up)\b",
     rf"(?=.*\b{_YOUNG}\b).*\b(?:always (?:starving|hungry)|ran out of food|no food in the house|"
     r"hasn'?t eaten|haven'?t eaten|same clothes all week|no adults?|nobody has come)\b",
@@ -316,6 +377,23 @@ _CHILD_EXTRA = [
     r"\bi'?m (?:[5-9]|1[0-3])\b.*\b(?:no food|ran out of food|hasn'?t been back|alone|scared)\b",
     r"\b(?:hasn'?t|haven'?t) been (?:back|home) since\b.*\b(?:little (?:sisters?|brothers?)|"
     r"kids|baby)\b",
+    rf"(?=.*\b{_MINOR}\b).*\b(?:shut|locked|locks?)\b.*\b(?:shed|garden|cupboard|cellar|room|outside)\b",
+    rf"(?=.*\b{_MINOR}\b).*\b(?:(?:our|their|it'?s|is) (?:little )?secret|"
+    r"(?:told|tells|asked|asks|makes?|made) (?:her|him|them) (?:not to tell|to keep|to delete))\b",
+    rf"(?=.*\b{_MINOR}\b).*\b(?:bruises?|flinch\w*)\b",
+    rf"(?=.*\b{_MINOR}\b).*\b(?:grown man|older man|adult|stranger|older guy)\b.*\b(?:pics|photos|pictures|nudes|meet)\b",
+    r"\b(?:hits?|hit|slapped|smacked|punched|kicked) (?:our|my|his|her|their|the) (?:\d+ ?(?:yo|yr old|yrs? old|year old)|little (?:one|boy|girl))\b",
+    rf"(?=.*\b{_YOUNG}\b).*\bon (?:their|his|her) own (?:since|for (?:days|hours|the weekend)|"
+    r"all (?:day|night|weekend))\b",
+    r"\bnever see (?:her|him|them) (?:breathe|alive) again\b",
+    r"\bhasn'?t been fed\b|\bhaven'?t been fed\b",
+    r"\bstop (?:daddy|mummy|mommy|mum|dad)\b",
+    r"\b(?:left|leaves?|leave) (?:the |my |her |his |their )?(?:\w+ )?(?:kids?|twins|baby|toddler|little one)s? (?:alone )?in the (?:bath|car)\b",
+    r"\b(?:taking|take) (?:her|him|them|the kids|our \w+) (?:out of the country|abroad)\b",
+    rf"(?=.*\b{_YOUNG}\b).*\b(?:dirty clothes|don'?t (?:have|get) (?:tea|dinner|food)|go without food)\b",
+    r"\bcalls? (?:our|my|his|her|the) (?:\w+ ){1,3}(?:stupid|worthless|useless)\b",
+    r"\btouch(?:es|ed|ing)? (?:him|her) (?:weird|funny|there|inappropriately)\b",
+    r"\bshook (?:the|her|his) (?:cot|crib|pram)\b",
 ]
 # Past and over: "my dad hit us when we were kids, he's been sober 20 years and we're close".
 # Harm that is past but not said to be resolved ("he molested me as a kid") still counts.
@@ -323,12 +401,16 @@ _PAST = re.compile(
     r"\b(?:years ago|(?:been|for) (?:\d+|two|three|four|five|ten|twenty) years|not for years|"
     r"(?:\d+|many|ten|twenty) years (?:behind me|clean|sober)|as a (?:teenager|kid|child)|"
     r"growing up|in (?:19|20)\d\d|when (?:i|we) (?:was|were) (?:a kid|kids|little|young|at school|"
-    r"a teenager|teenagers)|used to|in the past|after my divorce)\b")
+    r"a teenager|teenagers)|used to|in the past|after my divorce|at (?:1[0-9]|2[0-9])|"
+    r"back at (?:uni|school|college)|when i was (?:a kid|little|younger))\b")
 _RESOLVED = re.compile(
     r"\b(?:sober|apologi[sz]ed|we'?re (?:close|good|fine|okay|ok)|good place|different place|"
     r"behind me|rebuilt|not for years|court order|lives abroad|moved on|healed|owns what|"
     r"made amends|clean for|(?:\d+|many|ten|twenty) years clean|never again since|"
-    r"doing (?:much )?better now|in a (?:good|better) place)\b")
+    r"doing (?:much )?better now|in a (?:good|better) place|on my (?:own )?terms|no contact|"
+    r"don'?t see (?:him|her|them) anymore|i left (?:him|her|them|that (?:week|day|night|year)|in)|"
+    r"clean (?:for )?(?:\d+|many|ten) years|doing well|(?:been )?gone (?:\d+|ten|many) years|"
+    r"done (?:loads|a lot|lots) of work on it|long gone|so much happier|great therapist)\b")
 # ...unless the message also speaks of danger now.
 _STILL = re.compile(r"\b(?:right now|again|scared|afraid|terrified|threat\w*|"
                     r"started|lately|recently|this week|last night)\b")
@@ -388,11 +470,13 @@ def _compile(patterns: Sequence[str]) -> Tuple[Pattern[str], ...]:
 _VIOLENT_IDIOM = re.compile(
     r"\b(?:boss|manager|teacher|lecturer|coach|mum|mom|sister|brother)\b[^.!?]{0,25}\bkill (?:me|us)\b"
     r"|\bkill (?:me|him|her) for (?:saying|telling|this)\b|\b(?:lol|lmao|haha\w*|jk)\b|"
-    r"\bi swear i'?ll kill\b|\bone more time\b[^.!?]*\bkill\b")
+    r"\bi swear i'?ll kill\b|\bone more time\b[^.!?]*\bkill\b|\b(?:sparring|boxing|gloves on|"
+    r"martial arts|karate|judo|kickboxing)\b")
 # ...and a counterfactual past ("years ago I'd have hurt myself over this").
 _SELF_HARM_IDIOM = re.compile(r"\boverdos\w* on (?:chocolate|sugar|caffeine|coffee|netflix|tv|"
                               r"carbs|cake|sweets)\b|\b(?:i'?d|i would) have (?:hurt|harmed|cut|"
-                              r"burned|killed) my ?self\b")
+                              r"burned|killed) my ?self\b|\b(?:coasteering|bungee|cliff diving|"
+                              r"for fun|skydiving)\b")
 
 _CATEGORIES: Tuple[_Category, ...] = (
     _Category("self_harm", "self_harm", _compile(_SELF_HARM + _SELF_HARM_INDIRECT),
@@ -403,6 +487,7 @@ _CATEGORIES: Tuple[_Category, ...] = (
     _Category("sexual", "abuse", _compile(_SEXUAL + _SEXUAL_COERCION)),
     _Category("coercive_control", "abuse", _compile(_COERCIVE_CONTROL)),
     _Category("child", "child", _compile(_CHILD + _CHILD_EXTRA), _compile(_CHILD_INHERENT)),
+    _Category("unsafe", "", (), _compile(_UNSAFE), imminent=True),
 )
 _CUES = {kind: _compile(patterns) for kind, patterns in _IMMINENT_CUES.items()}
 # When one message shows several kinds, the reply speaks to the most urgent one first.
@@ -413,6 +498,7 @@ _KIND_ORDER = ("self_harm", "child", "abuse")
 class Risk:
     """The verdict on one message: the kind and level of danger, if any."""
 
+    # None with a level: danger that names no kind ("I'm not safe").
     kind: Optional[str] = None
     level: Optional[str] = None
     # Sub-kinds that matched (self_harm, self_harm_plan, violence, sexual, coercive_control,
@@ -498,9 +584,7 @@ def screen(message: Optional[str]) -> Risk:
     if not found:
         return Risk(negated_only=saw_negated)
     kind = _lead_kind([c.kind for c in found])
-    assert kind is not None
-    plan = any(c.imminent for c in found if c.kind == kind)
-    levels = [_level(k, lowered, plan and k == kind) for k in {c.kind for c in found}]
+    levels = [_level(c.kind, lowered, c.imminent) for c in found]
     level = IMMINENT if IMMINENT in levels else CONCERN
     return Risk(kind, level, tuple(c.name for c in found))
 
@@ -559,9 +643,10 @@ def assess(message: Optional[str], ranking: Sequence[Mapping[str, Any]],
     pieces = [screen(s) for s in sentences or ()] + [screen(message)]
     result = combine(pieces)
     if result.at_risk:
-        assert result.kind is not None
-        level = result.level if result.level == IMMINENT else _level(result.kind, lowered, False)
-        return Risk(result.kind, level, result.categories)
+        kind = result.kind or model_kind(ranking)
+        level = result.level if result.level == IMMINENT or not kind \
+            else _level(kind, lowered, False)
+        return Risk(kind, level, result.categories)
     if result.negated_only:
         return result
     kind = model_kind(ranking)

@@ -36,6 +36,8 @@ def normalise(text: str) -> str:
 def is_negation(token: str) -> bool:
     """True for a negation word, with or without its apostrophe ("don't", "dont")."""
     token = normalise(token)
+    if token.endswith("'s"):
+        token = token[:-2]  # "nobody's threatening me"
     return token in NEGATION_WORDS or token.endswith("n't")
 
 

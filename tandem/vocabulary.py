@@ -57,9 +57,16 @@ CRISIS_INTENT_PREFIX = "crisis_"
 # arrives (patches/slot_reset.py), before the message's action sets them again.
 PER_MESSAGE_SLOTS: Dict[str, Any] = {FINDINGS: [], PATTERN: None, RISK_DETECTED: False, ABOUT: None,
                      INPUT_ISSUE: None}
-# An open question's slots survive only a message that answers it.
-OPEN_QUESTION_SLOTS = (CANDIDATES, CORRECTING)
-ANSWERS_TO_A_QUESTION = ("choose_dimension", "deny")
+# Intents that answer "are you safe right now?".
+SAFETY_ANSWERS = ("affirm", "deny", "safety_safe", "safety_not_safe", "safety_rather_not_say",
+                  "safety_minimise", "safety_false_alarm")
+# An open question's slot survives only a message that answers it: a "no" three messages
+# after "are you safe right now?" is not an answer to it.
+OPEN_QUESTIONS: Dict[str, Tuple[str, ...]] = {
+    CANDIDATES: ("choose_dimension", "deny"),
+    CORRECTING: ("choose_dimension", "deny"),
+    SAFETY_CHECK_PENDING: SAFETY_ANSWERS,
+}
 
 # The tracker store's sender_id column.
 MAX_SENDER_ID = 255

@@ -107,6 +107,8 @@ def profile_store(tmp_path, monkeypatch) -> Iterator[ProfileStore]:
     """Every test's actions record into a fresh SQLite profile store, never var/tandem.db."""
     url = f"sqlite:///{tmp_path / 'profiles.db'}"
     monkeypatch.setenv("TANDEM_DB_URL", url)
-    actions_module.profiles.cache_clear()
+    # The cached function itself: a test may monkeypatch actions.actions.profiles meanwhile.
+    profiles = actions_module.profiles
+    profiles.cache_clear()
     yield ProfileStore(url)
-    actions_module.profiles.cache_clear()
+    profiles.cache_clear()

@@ -16,7 +16,7 @@ from bench.data import ROOT
 from scripts.wait_for_port import free_port
 
 __all__ = ["MODEL", "RASA", "ROOT", "TOKEN", "Bot", "free_port", "running_bot",
-           "start_action_server", "stop_process", "wait_http"]
+           "start_action_server", "stop_process", "stop_processes", "wait_http"]
 
 MODEL = ROOT / "models" / "tandem.tar.gz"
 RASA = str(Path(sys.executable).parent / "rasa")
@@ -49,10 +49,20 @@ def wait_http(url: str, seconds: float, process: subprocess.Popen) -> None:
 
 
 def stop_process(process: subprocess.Popen) -> None:
-    if process.poll() is None:
+    """Stops `process` (SIGTERM, then SIGKILL after 20 s) and waits for it."""
+    stop_processes([process])
+
+
+def stop_processes(processes: Sequence[Optional[subprocess.Popen]]) -> None:
+    """Stops several processes at once: each gets SIGTERM, then they are waited for together
+    (rasa takes a few seconds to shut down; one after the other that time adds up)."""
+    running = [p for p in processes if p is not None and p.poll() is None]
+    for process in running:
         process.terminate()
+    deadline = time.monotonic() + 20
+    for process in running:
         try:
-            process.wait(timeout=20)
+            process.wait(timeout=max(0.1, deadline - time.monotonic()))
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
@@ -116,7 +126,8 @@ def start_action_server(env: Dict[str, str], port: int, log: Path) -> subprocess
 
 @contextmanager
 def running_bot(db_path: Path, env_extra: Optional[Dict[str, str]] = None,
-                rasa_args: Sequence[str] = (), model: Path = MODEL) -> Iterator[Bot]:
+                rasa_args: Sequence[str] = (), model: Path = MODEL,
+                start_together: bool = True) -> Iterator[Bot]:
     """Runs the action server and rasa (API with a token) until the block ends.
 
     Args:
@@ -124,6 +135,9 @@ def running_bot(db_path: Path, env_extra: Optional[Dict[str, str]] = None,
         env_extra: environment for both servers on top of this process's.
         rasa_args: extra `rasa run` arguments, such as `--cors`.
         model: the trained model to serve.
+        start_together: start rasa while the action server is still starting (rasa calls
+            it only when a message comes); False starts rasa once the action server
+            answers, so `startup_seconds` is rasa's alone, without the other's CPU load.
     """
     no_servers_in_the_unit_tier()
     if not model.exists():
@@ -141,7 +155,8 @@ def running_bot(db_path: Path, env_extra: Optional[Dict[str, str]] = None,
     actions = start_action_server(env, action_port, logs / "actions.log")
     rasa = None
     try:
-        wait_http(f"http://127.0.0.1:{action_port}/health", 120, actions)
+        if not start_together:
+            wait_http(f"http://127.0.0.1:{action_port}/health", 120, actions)
         started = time.monotonic()
         rasa = subprocess.Popen(
             [RASA, "run", "--enable-api", "--auth-token", TOKEN, "--model", str(model),
@@ -149,9 +164,9 @@ def running_bot(db_path: Path, env_extra: Optional[Dict[str, str]] = None,
              "--interface", "127.0.0.1", "--port", str(rasa_port), *rasa_args],
             cwd=ROOT, env=env, stdout=open(logs / "rasa.log", "w"), stderr=subprocess.STDOUT)
         wait_http(f"http://127.0.0.1:{rasa_port}/status?token={TOKEN}", 300, rasa)
+        startup_seconds = time.monotonic() - started
+        wait_http(f"http://127.0.0.1:{action_port}/health", 120, actions)
         yield Bot(f"http://127.0.0.1:{rasa_port}", rasa.pid, actions.pid,
-                  time.monotonic() - started, env["TANDEM_DB_URL"], env)
+                  startup_seconds, env["TANDEM_DB_URL"], env)
     finally:
-        if rasa is not None:
-            stop_process(rasa)
-        stop_process(actions)
+        stop_processes([rasa, actions])

@@ -1,6 +1,8 @@
 """Debian's PostgreSQL, Redis and nginx on loopback, in temporary folders, for tests.
 
-`.ci/run` installs the packages; tests skip with a clear reason where they are missing.
+scripts/debian-packages.txt lists the packages (`make test` installs them as root). Tests
+mark what they need with `@pytest.mark.requires(HAVE_..., reason)`: a missing one fails the
+test with the reason, or skips it with TANDEM_ALLOW_SKIP=1 (tests/conftest.py).
 """
 
 import glob
@@ -9,7 +11,8 @@ import shutil
 import subprocess
 import tempfile
 from collections import Counter
-from contextlib import contextmanager
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Dict, Iterator, List, Sequence
 
@@ -155,11 +158,24 @@ def _wait_port(port: int, seconds: float) -> None:
 
 @contextmanager
 def running_replicas(folder: Path) -> Iterator[List[Bot]]:
-    """Two rasa replicas (each with its action server) on one PostgreSQL and one Redis."""
+    """Two rasa replicas (each with its action server) on one PostgreSQL and one Redis,
+    started at the same time (on two cores that takes about as long as starting one)."""
     with running_postgres() as postgres, running_redis() as redis:
         env = {"TANDEM_DB_URL": postgres.url, "TANDEM_REDIS_URL": redis}
         for name in ("a", "b"):
             (folder / name).mkdir(exist_ok=True)
-        with running_bot(folder / "a" / "logs.db", env_extra=env) as first, \
-                running_bot(folder / "b" / "logs.db", env_extra=env) as second:
-            yield [first, second]
+        managers = [running_bot(folder / name / "logs.db", env_extra=env) for name in "ab"]
+        with ExitStack() as stack:
+            with ThreadPoolExecutor(len(managers)) as pool:
+                started = [pool.submit(manager.__enter__) for manager in managers]
+            bots: List[Bot] = []
+            for manager, future in zip(managers, started, strict=True):
+                try:
+                    bots.append(future.result())
+                except BaseException:
+                    continue  # its own finally stopped what it started; raised below
+                stack.push(manager)  # stopped when the block ends, whatever happens
+            if len(bots) < len(managers):
+                for future in started:
+                    future.result()  # re-raises the failure; the started ones stop on the way out
+            yield bots

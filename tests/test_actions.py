@@ -1,23 +1,29 @@
 """Every custom action, run with a real Tracker and a CollectingDispatcher."""
 
-import asyncio
-from typing import Any, Dict, List
+from typing import Any, Dict, List, Optional
 
 import pytest
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import SlotSet as RasaSlotSet
+from rasa.shared.core.events import UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.shared.nlu.training_data.message import Message
 from rasa_sdk.events import SessionStarted
 
 from actions.actions import (
     ActionAnalyzeSituation,
-    ActionResetAnalysisSlots,
     ActionResolveClarification,
-    ActionRespondToCrisis,
     ActionSessionStart,
 )
+from actions.safety_actions import ActionRespondToCrisis
+from bench.data import ROOT
+from components.message_screen import MessageScreen
+from patches.slot_reset import reset_events
 from tests.conftest import ranking
 
 
-def run(action, dispatcher, tracker, domain) -> List[Dict[str, Any]]:
-    return asyncio.run(action.run(dispatcher, tracker, domain))
+async def run(action, dispatcher, tracker, domain) -> List[Dict[str, Any]]:
+    return await action.run(dispatcher, tracker, domain)
 
 
 def slots(events: List[Dict[str, Any]]) -> Dict[str, Any]:
@@ -28,18 +34,43 @@ def responses(dispatcher) -> List[str]:
     return [m.get("response") for m in dispatcher.messages]
 
 
-def test_session_start_introduces_tandem_first(dispatcher, make_tracker, domain) -> None:
-    events = run(ActionSessionStart(), dispatcher, make_tracker(), domain)
+def screened(text: str, intent: str, confidence: float = 1.0,
+             intent_ranking: Optional[List[Dict[str, Any]]] = None) -> Dict[str, Any]:
+    """make_tracker arguments for a message as the NLU MessageScreen hands it on."""
+    message = Message(data={"text": text,
+                            "intent": {"name": intent, "confidence": confidence},
+                            "intent_ranking": intent_ranking or ranking((intent, confidence))})
+    MessageScreen(MessageScreen.get_default_config()).process([message])
+    verdict = message.get("intent")
+    return {"text": text, "intent": verdict["name"], "confidence": verdict["confidence"],
+            "intent_ranking": message.get("intent_ranking"),
+            "entities": message.get("entities") or []}
+
+
+async def test_session_start_introduces_tandem_first(dispatcher, make_tracker, domain) -> None:
+    events = await run(ActionSessionStart(), dispatcher, make_tracker(), domain)
     assert responses(dispatcher) == ["utter_intro"]
     assert events[0] == SessionStarted()
 
 
-def test_reset_clears_analysis_and_reads_input_issue(dispatcher, make_tracker, domain) -> None:
-    tracker = make_tracker("\U0001F622\U0001F622", "out_of_scope",
-                           entities=[{"entity": "input_issue", "value": "no_words"}])
-    assert slots(run(ActionResetAnalysisSlots(), dispatcher, tracker, domain)) == {
-        "findings": [], "pattern": None, "risk_detected": False, "input_issue": "no_words"}
-    assert dispatcher.messages == []
+def test_a_new_message_clears_the_per_message_slots_but_not_the_session_s() -> None:
+    """The reset that replaced action_reset_analysis_slots, on the project's own domain
+    (tests/test_patches.py checks its place in Rasa's slot extraction)."""
+    domain = Domain.load(str(ROOT / "domain"))
+    tracker = DialogueStateTracker.from_events("ann", [
+        RasaSlotSet("findings", ["codependent:helping"]), RasaSlotSet("pattern", "codependent"),
+        RasaSlotSet("risk_detected", True), RasaSlotSet("about", "sister"),
+        RasaSlotSet("input_issue", "too_long"), RasaSlotSet("risk", "abuse"),
+        RasaSlotSet("safety_check_pending", "abuse"), RasaSlotSet("anonymous", True),
+        RasaSlotSet("last_findings", ["codependent:helping"]),
+        UserUttered("\U0001F622\U0001F622", {"name": "out_of_scope", "confidence": 1.0}),
+    ], domain.slots)
+    assert reset_events(tracker) == [
+        RasaSlotSet("findings", []), RasaSlotSet("pattern", None),
+        RasaSlotSet("risk_detected", False), RasaSlotSet("about", None),
+        RasaSlotSet("input_issue", None),
+        # "Are you safe right now?" is answered only by the message that follows it.
+        RasaSlotSet("safety_check_pending", None)]
 
 
 @pytest.mark.parametrize("intent,pole,dimension", [
@@ -47,26 +78,44 @@ def test_reset_clears_analysis_and_reads_input_issue(dispatcher, make_tracker, d
     ("situation_interdependent_boundaries", "interdependent", "boundaries"),
     ("situation_codependent_honesty", "codependent", "honesty"),
 ])
-def test_confident_situation_is_explained(dispatcher, make_tracker, domain,
-                                          intent, pole, dimension) -> None:
-    tracker = make_tracker("a few words about my family", intent, 0.93,
+async def test_confident_situation_is_explained(dispatcher, make_tracker, domain,
+                                                intent, pole, dimension) -> None:
+    tracker = make_tracker("I do a lot for my family", intent, 0.93,
                            ranking((intent, 0.93), ("greet", 0.07)))
-    events = run(ActionAnalyzeSituation(), dispatcher, tracker, domain)
+    events = await run(ActionAnalyzeSituation(), dispatcher, tracker, domain)
     key = f"{pole}:{dimension}"
     assert slots(events) == {"findings": [key], "pattern": pole, "risk_detected": False,
-                             "clarify_candidates": None, "last_findings": [key],
-                             "last_alternatives": [], "feedback_pending": [key]}
+                             "about": "self", "clarify_candidates": None,
+                             "last_findings": [key], "last_alternatives": [],
+                             "feedback_pending": [key]}
     assert responses(dispatcher) == ["utter_finding", "utter_explanation",
                                      f"utter_contrast_{pole}", "utter_ask_helpful"]
     finding = dispatcher.messages[0]
     assert finding["table_cell"] and "Sharon Martin" in finding["attribution"]
 
 
-def test_unsure_situation_asks_with_buttons(dispatcher, make_tracker, domain) -> None:
+@pytest.mark.parametrize("text, about", [
+    ("I always pay when I go out with my sister", "self"),
+    ("we never argue because I just agree with him", "self"),
+    ("my sister always pays and her husband never offers", "sister"),
+    ("my best friend tells her boss everything is fine when it isn't", "friend"),
+    ("My brother covers for his girlfriend whenever she misses work", "brother"),
+    ("my identity is wrapped up in him", "self"),
+])
+async def test_about_names_whose_pattern_it_is(dispatcher, make_tracker, domain, text,
+                                               about) -> None:
+    intent = "situation_codependent_give_and_take"
+    tracker = make_tracker(text, intent, 0.9, ranking((intent, 0.9)))
+    events = await run(ActionAnalyzeSituation(), dispatcher, tracker, domain)
+    assert slots(events)["findings"] == ["codependent:give_and_take"]
+    assert slots(events)["about"] == about
+
+
+async def test_unsure_situation_asks_with_buttons(dispatcher, make_tracker, domain) -> None:
     tracker = make_tracker("he really needs me", "situation_codependent_helping", 0.42, ranking(
         ("situation_codependent_helping", 0.42), ("situation_codependent_self_worth", 0.40),
         ("situation_codependent_give_and_take", 0.10)))
-    events = run(ActionAnalyzeSituation(), dispatcher, tracker, domain)
+    events = await run(ActionAnalyzeSituation(), dispatcher, tracker, domain)
     assert responses(dispatcher) == ["utter_ask_clarify"]
     buttons = dispatcher.messages[0]["buttons"]
     assert [b["payload"] for b in buttons] == [
@@ -77,70 +126,92 @@ def test_unsure_situation_asks_with_buttons(dispatcher, make_tracker, domain) ->
     ]
     assert all(b["title"] for b in buttons)
     state = slots(events)
-    assert state["findings"] == [] and state["pattern"] is None
+    assert state["findings"] == [] and state["pattern"] is None and state["about"] is None
     assert state["clarify_candidates"] == ["codependent:helping", "codependent:self_worth",
                                            "codependent:give_and_take"]
 
 
-def test_danger_in_a_situation_gets_safety_not_explanation(dispatcher, make_tracker,
-                                                           domain) -> None:
-    tracker = make_tracker("I do everything for him and he hit me last night",
-                           "situation_codependent_give_and_take", 0.9)
-    events = run(ActionAnalyzeSituation(), dispatcher, tracker, domain)
-    assert responses(dispatcher) == ["utter_crisis"]
-    assert slots(events)["risk_detected"] is True
-    assert slots(events)["findings"] == []
+async def test_danger_in_a_situation_gets_safety_not_explanation(dispatcher, make_tracker,
+                                                                 domain) -> None:
+    message = screened("I do everything for him and he hit me last night",
+                       "situation_codependent_give_and_take", 0.9)
+    assert message["intent"] == "crisis_abuse"
+    events = await run(ActionRespondToCrisis(), dispatcher, make_tracker(**message), domain)
+    assert responses(dispatcher) == ["utter_safety_check_in_abuse"]
+    assert slots(events) == {"findings": [], "pattern": None, "risk_detected": True,
+                             "about": None, "clarify_candidates": None,
+                             "safety_check_pending": "abuse", "risk": "abuse"}
 
 
-def test_message_that_is_no_situation_gets_fallback(dispatcher, make_tracker, domain) -> None:
+async def test_message_that_is_no_situation_gets_fallback(dispatcher, make_tracker,
+                                                          domain) -> None:
     tracker = make_tracker("blorp blorp blorp blorp", "nlu_fallback", 0.3,
                            ranking(("greet", 0.25)))
-    events = run(ActionAnalyzeSituation(), dispatcher, tracker, domain)
+    events = await run(ActionAnalyzeSituation(), dispatcher, tracker, domain)
     assert responses(dispatcher) == ["utter_fallback"]
     assert slots(events)["findings"] == []
 
 
-def test_picked_dimension_completes_analysis(dispatcher, make_tracker, domain) -> None:
+async def test_picked_dimension_completes_analysis(dispatcher, make_tracker, domain) -> None:
     tracker = make_tracker('/choose_dimension{"dimension":"self_worth"}', "choose_dimension",
                            slots={"clarify_candidates": ["codependent:helping",
                                                          "codependent:self_worth"],
                                   "dimension": "self_worth"})
-    events = run(ActionResolveClarification(), dispatcher, tracker, domain)
+    events = await run(ActionResolveClarification(), dispatcher, tracker, domain)
     assert slots(events) == {"findings": ["codependent:self_worth"], "pattern": "codependent",
-                             "risk_detected": False, "clarify_candidates": None,
-                             "dimension": None, "correcting": None,
+                             "risk_detected": False, "about": "self",
+                             "clarify_candidates": None, "dimension": None, "correcting": None,
                              "last_findings": ["codependent:self_worth"],
                              "last_alternatives": [],
                              "feedback_pending": ["codependent:self_worth"]}
     assert responses(dispatcher)[0] == "utter_finding"
 
 
-def test_picked_dimension_without_context_asks_for_the_situation(dispatcher, make_tracker,
-                                                                 domain) -> None:
+async def test_picked_dimension_without_context_asks_for_the_situation(dispatcher, make_tracker,
+                                                                       domain) -> None:
     tracker = make_tracker('/choose_dimension{"dimension":"boundaries"}', "choose_dimension",
                            slots={"dimension": "boundaries"})
-    events = run(ActionResolveClarification(), dispatcher, tracker, domain)
+    events = await run(ActionResolveClarification(), dispatcher, tracker, domain)
     assert responses(dispatcher) == ["utter_clarify_without_context"]
     assert slots(events)["findings"] == []
 
 
-def test_crisis_action_gives_resources(dispatcher, make_tracker, domain) -> None:
-    tracker = make_tracker("i can't take it anymore", "crisis", 0.97)
-    events = run(ActionRespondToCrisis(), dispatcher, tracker, domain)
-    assert responses(dispatcher) == ["utter_crisis"]
-    assert slots(events)["risk_detected"] is True
+@pytest.mark.parametrize("text, response, risk", [
+    ("I'm going to kill myself tonight", "utter_safety_imminent_self_harm", "self_harm"),
+    ("he hit me and said he will kill me tonight", "utter_safety_imminent_abuse", "abuse"),
+    ("my toddler has been home alone since yesterday", "utter_safety_imminent_child", "child"),
+])
+async def test_crisis_action_gives_resources(dispatcher, make_tracker, domain, text, response,
+                                             risk) -> None:
+    message = screened(text, "situation_codependent_helping", 0.6)
+    assert message["intent"] == f"crisis_{risk}"
+    events = await run(ActionRespondToCrisis(), dispatcher, make_tracker(**message), domain)
+    assert responses(dispatcher) == [response]
+    state = slots(events)
+    assert state["risk_detected"] is True and state["risk"] == risk
+    assert state["findings"] == [] and state["safety_check_pending"] is None
 
 
-def test_crisis_action_stays_calm_on_clear_negation(dispatcher, make_tracker, domain) -> None:
-    tracker = make_tracker("I would never hurt myself", "crisis", 0.97)
-    events = run(ActionRespondToCrisis(), dispatcher, tracker, domain)
+async def test_clear_negation_of_danger_is_answered_calmly(dispatcher, make_tracker,
+                                                           domain) -> None:
+    # The classifier's crisis guess is dropped by the screen: the message is analysed.
+    message = screened("I would never hurt myself", "crisis_self_harm", 0.97)
+    assert message["intent"] == "nlu_fallback"
+    events = await run(ActionAnalyzeSituation(), dispatcher, make_tracker(**message), domain)
     assert responses(dispatcher) == ["utter_glad_you_are_safe"]
     assert slots(events)["risk_detected"] is False
+    assert "risk" not in slots(events)
 
 
-def test_crisis_response_lists_required_resources(domain) -> None:
-    text = domain["responses"]["utter_crisis"][0]["text"]
-    for resource in ("emergency", "988", "116 123", "1-800-799-7233", "findahelpline.com"):
+@pytest.mark.parametrize("kind, resources", [
+    ("self_harm", ("emergency", "988", "116 123", "findahelpline.com")),
+    ("abuse", ("emergency", "1-800-799-7233", "findahelpline.com")),
+    ("child", ("emergency", "1-800-422-4453", "0808 800 5000", "findahelpline.com")),
+    ("general", ("emergency", "988", "116 123", "1-800-799-7233", "findahelpline.com")),
+])
+def test_imminent_replies_list_the_required_resources(domain, kind, resources) -> None:
+    text = domain["responses"][f"utter_safety_imminent_{kind}"][0]["text"]
+    for resource in resources:
         assert resource in text
 
 
@@ -151,72 +222,61 @@ def test_intro_says_not_therapy(domain) -> None:
 
 
 @pytest.mark.parametrize("text", ["lol", "my boyfriend", "hmm ok"])
-def test_too_few_words_asks_for_more(dispatcher, make_tracker, domain, text) -> None:
+async def test_too_few_words_asks_for_more(dispatcher, make_tracker, domain, text) -> None:
     tracker = make_tracker(text, "situation_codependent_authenticity", 0.51, ranking(
         ("situation_codependent_authenticity", 0.51), ("greet", 0.2)))
-    events = run(ActionAnalyzeSituation(), dispatcher, tracker, domain)
+    events = await run(ActionAnalyzeSituation(), dispatcher, tracker, domain)
     assert responses(dispatcher) == ["utter_ask_for_more"]
     assert slots(events)["findings"] == []
 
 
-def test_negated_danger_with_no_clear_situation_is_calm(dispatcher, make_tracker,
-                                                        domain) -> None:
-    tracker = make_tracker("I would never hurt myself", "situation_codependent_boundaries",
-                           0.21, ranking(("situation_codependent_boundaries", 0.21),
-                                         ("situation_codependent_honesty", 0.06)))
-    events = run(ActionAnalyzeSituation(), dispatcher, tracker, domain)
+async def test_negated_danger_with_no_clear_situation_is_calm(dispatcher, make_tracker,
+                                                              domain) -> None:
+    message = screened("I would never hurt myself", "situation_codependent_boundaries", 0.21,
+                       ranking(("situation_codependent_boundaries", 0.21),
+                               ("situation_codependent_honesty", 0.06)))
+    assert {"entity": "risk_negated", "value": "true"}.items() <= message["entities"][0].items()
+    events = await run(ActionAnalyzeSituation(), dispatcher, make_tracker(**message), domain)
     assert responses(dispatcher) == ["utter_glad_you_are_safe"]
     assert slots(events)["risk_detected"] is False
 
 
-def test_danger_in_a_later_sentence_is_not_hidden_by_an_earlier_negation(
+async def test_danger_in_a_later_sentence_is_not_hidden_by_an_earlier_negation(
         dispatcher, make_tracker, domain) -> None:
-    tracker = make_tracker("He never hits me. But last week he choked me.",
-                           "situation_codependent_security", 0.8)
-    run(ActionAnalyzeSituation(), dispatcher, tracker, domain)
-    assert responses(dispatcher) == ["utter_crisis"]
+    message = screened("He never hits me. But last week he choked me.",
+                       "situation_codependent_security", 0.8)
+    assert message["intent"] == "crisis_abuse"
+    await run(ActionRespondToCrisis(), dispatcher, make_tracker(**message), domain)
+    assert responses(dispatcher) == ["utter_safety_imminent_abuse"]
 
 
-def test_any_other_message_drops_an_open_question(dispatcher, make_tracker, domain) -> None:
-    tracker = make_tracker("thanks", "thanks",
-                           slots={"clarify_candidates": ["codependent:helping"]})
-    assert slots(run(ActionResetAnalysisSlots(), dispatcher, tracker, domain))[
-        "clarify_candidates"] is None
-
-
-@pytest.mark.parametrize("intent", ["choose_dimension", "deny"])
-def test_an_answer_keeps_the_open_question(dispatcher, make_tracker, domain, intent) -> None:
-    tracker = make_tracker("saying no", intent,
-                           slots={"clarify_candidates": ["codependent:helping"]})
-    assert "clarify_candidates" not in slots(run(ActionResetAnalysisSlots(), dispatcher,
-                                                 tracker, domain))
-
-
-def test_typed_dimension_word_with_nothing_asked_is_analysed(dispatcher, make_tracker,
-                                                             domain) -> None:
+async def test_typed_dimension_word_with_nothing_asked_is_analysed(dispatcher, make_tracker,
+                                                                   domain) -> None:
     tracker = make_tracker("my identity is wrapped up in him", "choose_dimension", 0.2,
                            ranking(("choose_dimension", 0.2),
                                    ("situation_codependent_identity", 0.5),
                                    ("situation_codependent_feelings", 0.1)),
                            slots={"dimension": "identity"})
-    events = run(ActionResolveClarification(), dispatcher, tracker, domain)
+    events = await run(ActionResolveClarification(), dispatcher, tracker, domain)
     assert slots(events)["findings"] == ["codependent:identity"]
+    assert slots(events)["dimension"] is None
     assert responses(dispatcher)[0] == "utter_finding"
 
 
-def test_new_session_carries_slots_over(dispatcher, make_tracker, domain) -> None:
+async def test_new_session_carries_slots_over(dispatcher, make_tracker, domain) -> None:
     tracker = make_tracker(slots={"findings": ["codependent:helping"], "pattern": "codependent",
-                                  "clarify_candidates": ["codependent:helping"]})
-    events = run(ActionSessionStart(), dispatcher, tracker, domain)
+                                  "clarify_candidates": ["codependent:helping"],
+                                  "safety_check_pending": "abuse"})
+    events = await run(ActionSessionStart(), dispatcher, tracker, domain)
     carried = slots(events)
     assert carried["findings"] == ["codependent:helping"]
-    assert "clarify_candidates" not in carried
+    assert "clarify_candidates" not in carried and "safety_check_pending" not in carried
     assert events[-1]["name"] == "action_listen"
 
 
-def test_forced_situation_intent_does_not_fake_findings(dispatcher, make_tracker,
-                                                        domain) -> None:
+async def test_forced_situation_intent_does_not_fake_findings(dispatcher, make_tracker,
+                                                              domain) -> None:
     tracker = make_tracker("/situation_codependent_helping", "situation_codependent_helping")
-    events = run(ActionAnalyzeSituation(), dispatcher, tracker, domain)
+    events = await run(ActionAnalyzeSituation(), dispatcher, tracker, domain)
     assert responses(dispatcher) == ["utter_fallback"]
     assert slots(events)["findings"] == []

@@ -58,12 +58,12 @@ def test_alternatives_skip_the_found_dimensions() -> None:
     assert [f.key for f in found] == ["codependent:honesty", "codependent:security"]
 
 
-@pytest.mark.parametrize("text, quote", [
+@pytest.mark.parametrize("message, quote", [
     ("I cover his shifts.", "I cover his shifts"),
     ("  spaced   out  words!! ", "spaced out words"),
 ])
-def test_short_quote(text: str, quote: str) -> None:
-    assert text.short_quote(text) == quote
+def test_short_quote(message: str, quote: str) -> None:
+    assert text.short_quote(message) == quote
 
 
 def test_long_quotes_are_cut_at_a_word() -> None:
@@ -71,16 +71,16 @@ def test_long_quotes_are_cut_at_a_word() -> None:
     assert quote.endswith("word…") and len(quote) <= text.MAX_QUOTE_CHARS + 1
 
 
-def test_several_patterns_are_quoted_and_summed_up(make_tracker, domain, dispatcher,
-                                                   profile_store: ProfileStore) -> None:
+async def test_several_patterns_are_quoted_and_summed_up(make_tracker, domain, dispatcher,
+                                                         profile_store: ProfileStore) -> None:
     tracker = make_tracker(COVER["text"] + " " + FRIENDS["text"],
                            "situation_codependent_helping", 0.6,
                            ranking(("situation_codependent_helping", 0.6),
                                    ("situation_interdependent_identity", 0.3)))
     tracker.latest_message["sentence_rankings"] = [COVER, FRIENDS]
-    events = run(ActionAnalyzeSituation(), dispatcher, tracker, domain)
+    events = await run(ActionAnalyzeSituation(), dispatcher, tracker, domain)
     assert slots(events)["findings"] == ["codependent:helping", "interdependent:identity"]
-    assert slots(events)["pattern"] == "mixed"
+    assert slots(events)["pattern"] == "mixed" and slots(events)["about"] == "self"
     assert responses(dispatcher) == ["utter_finding_quoted", "utter_explanation",
                                      "utter_finding_quoted", "utter_explanation",
                                      "utter_multi_summary_mixed", "utter_ask_helpful"]
@@ -96,10 +96,11 @@ def followup(make_tracker, intent: str, last: List[str], **extra: Any):
 @pytest.mark.parametrize("intent, response", [("ask_why", "utter_why"),
                                               ("ask_what_to_do", "utter_what_to_do"),
                                               ("tell_me_more", "utter_tell_me_more")])
-def test_follow_ups_answer_from_the_article(make_tracker, domain, dispatcher, intent,
-                                            response) -> None:
-    run(ActionFollowUp(), dispatcher, followup(make_tracker, intent, ["codependent:helping"]),
-        domain)
+async def test_follow_ups_answer_from_the_article(make_tracker, domain, dispatcher, intent,
+                                                  response) -> None:
+    events = await run(ActionFollowUp(), dispatcher,
+                       followup(make_tracker, intent, ["codependent:helping"]), domain)
+    assert events == []
     message = dispatcher.messages[0]
     assert message["response"] == response
     text = domain["responses"][response][0]["text"].format(**message)
@@ -108,18 +109,18 @@ def test_follow_ups_answer_from_the_article(make_tracker, domain, dispatcher, in
         assert message["concept_section"] == "Helping vs. enabling"
 
 
-def test_follow_up_without_a_finding_asks_for_a_situation(make_tracker, domain,
-                                                          dispatcher) -> None:
-    run(ActionFollowUp(), dispatcher, followup(make_tracker, "ask_why", []), domain)
+async def test_follow_up_without_a_finding_asks_for_a_situation(make_tracker, domain,
+                                                                dispatcher) -> None:
+    await run(ActionFollowUp(), dispatcher, followup(make_tracker, "ask_why", []), domain)
     assert responses(dispatcher) == ["utter_follow_up_without_context"]
 
 
-def test_that_is_not_it_offers_alternatives_and_the_pick_is_recorded(
+async def test_that_is_not_it_offers_alternatives_and_the_pick_is_recorded(
         make_tracker, domain, profile_store: ProfileStore) -> None:
     asked = CollectingDispatcher()
     tracker = followup(make_tracker, "correct_finding", ["codependent:helping"],
                        last_alternatives=["codependent:honesty", "codependent:security"])
-    events = slots(run(ActionCorrectFinding(), asked, tracker, domain))
+    events = slots(await run(ActionCorrectFinding(), asked, tracker, domain))
     assert events["clarify_candidates"] == ["codependent:honesty", "codependent:security"]
     assert events["correcting"]["finding"] == "codependent:helping"
     titles = [b["title"] for b in asked.messages[0]["buttons"]]
@@ -129,7 +130,7 @@ def test_that_is_not_it_offers_alternatives_and_the_pick_is_recorded(
     tracker = make_tracker('/choose_dimension{"dimension":"honesty"}', "choose_dimension",
                            slots={"clarify_candidates": events["clarify_candidates"],
                                   "dimension": "honesty", "correcting": events["correcting"]})
-    result = slots(run(ActionResolveClarification(), picked, tracker, domain))
+    result = slots(await run(ActionResolveClarification(), picked, tracker, domain))
     assert result["findings"] == ["codependent:honesty"] and result["correcting"] is None
     assert responses(picked)[0] == "utter_correction_thanks"
     (correction,) = profile_store.corrections()
@@ -140,20 +141,20 @@ def test_that_is_not_it_offers_alternatives_and_the_pick_is_recorded(
 @pytest.mark.parametrize("intent, helpful, response", [
     ("feedback_helpful", True, "utter_feedback_thanks"),
     ("feedback_not_helpful", False, "utter_feedback_sorry")])
-def test_feedback_is_counted(make_tracker, domain, dispatcher, profile_store: ProfileStore,
-                             intent, helpful, response) -> None:
+async def test_feedback_is_counted(make_tracker, domain, dispatcher, profile_store: ProfileStore,
+                                   intent, helpful, response) -> None:
     tracker = make_tracker("/" + intent, intent,
                            slots={"feedback_pending": ["codependent:helping"]})
-    events = run(ActionRecordFeedback(), dispatcher, tracker, domain)
+    events = await run(ActionRecordFeedback(), dispatcher, tracker, domain)
     assert slots(events) == {"feedback_pending": None}
     assert responses(dispatcher) == [response]
     assert profile_store.feedback_counts()[helpful] == 1
 
 
-def test_feedback_with_nothing_asked_is_not_counted(make_tracker, domain, dispatcher,
-                                                    profile_store: ProfileStore) -> None:
-    run(ActionRecordFeedback(), dispatcher, make_tracker("helpful", "feedback_helpful"),
-        domain)
+async def test_feedback_with_nothing_asked_is_not_counted(make_tracker, domain, dispatcher,
+                                                          profile_store: ProfileStore) -> None:
+    await run(ActionRecordFeedback(), dispatcher, make_tracker("helpful", "feedback_helpful"),
+              domain)
     assert profile_store.feedback_counts() == {True: 0, False: 0}
 
 
@@ -191,12 +192,12 @@ def test_validation_turns_my_into_your(make_tracker, domain, dispatcher) -> None
     assert result == {"check_person": "your best friend"}
 
 
-def test_self_check_result_names_what_needs_care_and_what_is_healthy(
+async def test_self_check_result_names_what_needs_care_and_what_is_healthy(
         make_tracker, domain, dispatcher, profile_store: ProfileStore) -> None:
     answers = {f"sc_{d}": a for d, a in ANSWERS.items()}
     tracker = make_tracker("/answer_frequency", "answer_frequency",
                            slots={"check_person": "your mum", **answers})
-    events = slots(run(ActionSelfCheckResult(), dispatcher, tracker, domain))
+    events = slots(await run(ActionSelfCheckResult(), dispatcher, tracker, domain))
     assert responses(dispatcher) == ["utter_self_check_result", "utter_self_check_needs_care",
                                      "utter_self_check_needs_care", "utter_self_check_healthy"]
     assert all(value is None for value in events.values()) and len(events) == 10
@@ -205,8 +206,8 @@ def test_self_check_result_names_what_needs_care_and_what_is_healthy(
     assert profile_store.summary("test-user").total == 0  # summaries count situations only
 
 
-def test_cancelling_clears_the_answers(make_tracker, domain, dispatcher) -> None:
-    events = slots(run(ActionCancelSelfCheck(), dispatcher, make_tracker("stop"), domain))
+async def test_cancelling_clears_the_answers(make_tracker, domain, dispatcher) -> None:
+    events = slots(await run(ActionCancelSelfCheck(), dispatcher, make_tracker("stop"), domain))
     assert responses(dispatcher) == ["utter_self_check_paused"]
     assert events["sc_honesty"] is None and events["check_person"] is None
 
@@ -224,12 +225,12 @@ def test_the_message_s_own_top_dimension_is_reported_first() -> None:
     assert [e.finding.key for e in found] == ["codependent:honesty", "codependent:helping"]
 
 
-def test_anonymous_mode_keeps_the_self_check_out_of_the_profile(
+async def test_anonymous_mode_keeps_the_self_check_out_of_the_profile(
         make_tracker, domain, dispatcher, profile_store: ProfileStore) -> None:
     answers = {f"sc_{d}": a for d, a in ANSWERS.items()}
     tracker = make_tracker("/answer_frequency", "answer_frequency",
                            slots={"check_person": "your mum", "anonymous": True, **answers})
-    run(ActionSelfCheckResult(), dispatcher, tracker, domain)
+    await run(ActionSelfCheckResult(), dispatcher, tracker, domain)
     assert profile_store.results("test-user", kind="self_check") == []
 
 

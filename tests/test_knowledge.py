@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tandem import analysis, knowledge
+from tandem import analysis, knowledge, settings
 from tests.conftest import ROOT, load_domain
 
 ARTICLE = Path(ROOT).parent / "shared" / "article" / "dependency-vs-codependency.txt"
@@ -43,7 +43,7 @@ def test_table_cells_are_quoted_from_the_article(kb: knowledge.Knowledge) -> Non
     for dimension in kb.dimensions.values():
         for pole in knowledge.POLES:
             cell = dimension.pole(pole).table_cell
-            # Five cells lost their last word in the plain-text copy (see shared/design.md).
+            # Five cells lost their last word in the plain-text copy (see docs/contract.md).
             assert cell in article or cell.rsplit(" ", 1)[0] in article, cell
 
 
@@ -71,7 +71,7 @@ def test_attribution_names_author_title_publisher(kb: knowledge.Knowledge) -> No
 
 
 def test_missing_field_is_rejected() -> None:
-    raw = yaml.safe_load(knowledge.DEFAULT_PATH.read_text(encoding="utf-8"))
+    raw = yaml.safe_load(settings.DEFAULT_KNOWLEDGE.read_text(encoding="utf-8"))
     broken = copy.deepcopy(raw)
     del broken["dimensions"]["honesty"]["codependent"]["table_cell"]
     with pytest.raises(knowledge.KnowledgeError):
@@ -82,8 +82,9 @@ def test_missing_field_is_rejected() -> None:
         knowledge.parse(broken)
 
 
-def test_concept_responses_are_generated_from_knowledge() -> None:
-    result = subprocess.run([sys.executable, "scripts/build_concept_responses.py", "--check"],
+def test_generated_yaml_is_up_to_date() -> None:
+    """domain/concepts.yml, domain/generated.yml and data/rules/generated.yml."""
+    result = subprocess.run([sys.executable, "scripts/generate_yaml.py", "--check"],
                             cwd=ROOT, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout
     responses = load_domain()["responses"]

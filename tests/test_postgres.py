@@ -74,12 +74,13 @@ def test_database_outage_gets_an_apology_and_the_bot_recovers(bot: Bot,
     assert users[0] == SITUATION and users[-1].startswith("I always lie to my sister's boss")
 
 
-def test_the_conversation_survives_a_rasa_restart(postgres: Postgres, folder: Path) -> None:
+def test_the_conversation_survives_a_rasa_restart(bot: Bot, postgres: Postgres,
+                                                  folder: Path) -> None:
     sender = f"pg-{uuid.uuid4().hex[:8]}"
-    with running_bot(folder / "first.db", env_extra={"TANDEM_DB_URL": postgres.url}) as bot:
-        bot.send(sender, SITUATION)
-    with running_bot(folder / "second.db", env_extra={"TANDEM_DB_URL": postgres.url}) as bot:
-        users = [e["text"] for e in bot.tracker(sender)["events"] if e["event"] == "user"]
+    bot.send(sender, SITUATION)  # the module's server; a new rasa process carries on
+    with running_bot(folder / "second.db",
+                     env_extra={"TANDEM_DB_URL": postgres.url}) as restarted:
+        users = [e["text"] for e in restarted.tracker(sender)["events"] if e["event"] == "user"]
         assert users == [SITUATION]
-        replies = bot.send(sender, "show my summary")
+        replies = restarted.send(sender, "show my summary")
         assert "(1 in all)" in texts(replies)

@@ -4,9 +4,9 @@ from tandem import text
 
 
 def test_long_message_is_split_into_sentences() -> None:
-    text = ("I pay every bill. He never asks how I am!  Is that normal? "
-            "My mum says it is fine")
-    assert text.split_sentences(text) == ["I pay every bill.", "He never asks how I am!",
+    message = ("I pay every bill. He never asks how I am!  Is that normal? "
+               "My mum says it is fine")
+    assert text.split_sentences(message) == ["I pay every bill.", "He never asks how I am!",
                                      "Is that normal?", "My mum says it is fine"]
 
 
