@@ -156,9 +156,10 @@ def report(results: Dict[str, Dict[str, Any]]) -> str:
     lines = ["# Safety screen: recall and false alarms", "",
              "Flagged = the message got a safety reply or a check-in (a crisis intent from the "
              "NLU message screen). Dev: `tests/safety/risk_dev.yml` and `risk_dev2.yml` "
-             "(tuned on) and `tests/nlu` situations; test: `tests/safety/risk_test.yml` (frozen, never tuned on) and "
-             "`tests/frozen` situations. All risk sets were hand-written apart from the training "
-             "data, by three writers. Reproduce: `python -m bench.safety --model models/tandem.tar.gz`.", "",
+             "(tuned on) and `tests/nlu` situations; test: `tests/safety/risk_test.yml` "
+             "(frozen, never tuned on) and `tests/frozen` situations. All risk sets were "
+             "hand-written apart from the training data, by three writers. Reproduce: "
+             "`python -m bench.safety --model models/tandem.tar.gz`.", "",
              "| measure | " + " | ".join(splits) + " |", "|---|" + "---|" * len(splits)]
     for label, key in rows:
         lines.append(f"| recall, {label} | " + " | ".join(_cell(results[s][key])
