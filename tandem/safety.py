@@ -601,11 +601,12 @@ def combine(results: Sequence[Risk]) -> Risk:
 
 
 # The classifier's crisis intent of a kind alarms when it is among the top three intents
-# with at least this confidence. Self-harm is lower because its indirect language
-# ("I've sorted everything out, I won't need more than that") is where the lexicon is
-# weakest; tuned on tests/safety/risk_dev.yml with no false alarm on its look-alikes or on
-# the 350 situation messages of tests/nlu (bench/results/safety.md).
-CRISIS_THRESHOLDS = {"self_harm": 0.15, "abuse": 0.25, "child": 0.25}
+# with at least this confidence. Chosen on the two development risk sets
+# (tests/safety/risk_dev*.yml, 211 danger messages, 101 look-alikes) and the 350
+# situation messages of tests/nlu: the most recall with at most 3% false alarms on the
+# look-alikes and none on the situations (dev recall 92.4%, look-alike false alarms 3.0%).
+# Lower thresholds caught a few more indirect messages (95.7%) at 14% false alarms.
+CRISIS_THRESHOLDS = {"self_harm": 0.3, "abuse": 0.45, "child": 0.45}
 CRISIS_TOP_K = 3
 
 

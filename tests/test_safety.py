@@ -90,13 +90,15 @@ def _ranking(*pairs):
 
 @pytest.mark.parametrize("ranking,expected", [
     (_ranking(("crisis_self_harm", 0.9), ("greet", 0.1)), True),
-    (_ranking(("crisis_abuse", 0.26), ("situation_codependent_helping", 0.2)), True),
-    (_ranking(("nlu_fallback", 0.2), ("crisis_child", 0.26)), True),
+    (_ranking(("crisis_abuse", 0.46), ("situation_codependent_helping", 0.2)), True),
+    (_ranking(("crisis_abuse", 0.44), ("situation_codependent_helping", 0.2)), False),
+    (_ranking(("nlu_fallback", 0.2), ("crisis_child", 0.46)), True),
     (_ranking(("situation_codependent_helping", 0.5), ("crisis_self_harm", 0.31)), True),
     (_ranking(("situation_codependent_helping", 0.5), ("crisis_self_harm", 0.12)), False),
     (_ranking(("situation_codependent_helping", 0.5), ("crisis_abuse", 0.2)), False),
     (_ranking(("crisis_abuse", 0.15), ("out_of_scope", 0.1)), False),
-    (_ranking(("greet", 0.5), ("deny", 0.2), ("thanks", 0.1), ("crisis_abuse", 0.3)), False),
+    # Only the top three count (Rasa's ranking is sorted, most confident first).
+    (_ranking(("greet", 0.5), ("deny", 0.5), ("thanks", 0.5), ("crisis_abuse", 0.5)), False),
 ])
 def test_assess_combines_intent_and_lexicon(ranking, expected: bool) -> None:
     assert safety.assess("things are really bad right now", ranking).at_risk is expected
