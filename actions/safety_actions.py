@@ -62,7 +62,7 @@ class ActionRespondToCrisis(Action):
                   domain: Dict[str, Any]) -> List[EventType]:
         kind, level = screened_risk(tracker)
         remembered = remembered_risk(tracker)
-        if latest_text(tracker).startswith("/"):
+        if level is None and latest_text(tracker).startswith("/"):
             # A typed "/crisis_<kind>" payload has no verdict: its own kind, as imminent.
             kind, level = parse_crisis_intent(latest_intent(tracker)), IMMINENT
         # A danger phrase that names no kind ("I'm not safe") speaks of the danger already told.

@@ -8,7 +8,7 @@ Messages Tandem cannot read (empty, no words, very long, not English) become
 `out_of_scope` with an `input_issue` entity, so the domain can pick the right kind answer.
 """
 
-from typing import Any, Dict, List
+from typing import Any, Dict, List, Optional
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -61,18 +61,16 @@ class MessageScreen(GraphComponent):
     def _screen(self, message: Message) -> None:
         text_ = message.get(TEXT) or ""
         if text_.startswith("/"):
-            return  # button payloads are parsed by Rasa's RegexMessageHandler
+            # Rasa's RegexMessageHandler replaces this parse with the payload's; the screen
+            # runs on payloads after it (patches/payload_screen.py).
+            return
         intent = message.get(INTENT) or {}
-        risk = safety.assess(text_, message.get(INTENT_RANKING_KEY) or [],
-                             sentences=_sentences(message, text_))
+        risk = screen_for_danger(message, sentences=_sentences(message, text_))
         if risk.at_risk:
-            self._set_intent(message, crisis_intent(risk.kind or UNSPECIFIED_KIND))
-            self._add_entities(message, [dict(e, start=0, end=len(text_)) for e in
-                                         risk.entities()])
             return
         if risk.negated_only:
-            self._add_entities(message, [{"entity": RISK_NEGATED, "value": "true", "start": 0,
-                                          "end": len(text_)}])
+            _add_entities(message, [{"entity": RISK_NEGATED, "value": "true", "start": 0,
+                                     "end": len(text_)}])
         if parse_crisis_intent(intent.get(INTENT_NAME_KEY)):
             # Too unsure, or its danger words were all negated ("I would never hurt myself"):
             # the analysis action answers calmly to negated danger.
@@ -80,18 +78,37 @@ class MessageScreen(GraphComponent):
         issue = text.input_issue(text_, self._max_chars)
         if issue:
             self._set_intent(message, OUT_OF_SCOPE)
-            self._add_entities(message, [{"entity": INPUT_ISSUE, "value": issue, "start": 0,
-                                          "end": len(text_)}])
-
-    def _add_entities(self, message: Message, found: List[Dict[str, Any]]) -> None:
-        entities = list(message.get(ENTITIES) or [])
-        entities.extend(dict(e, extractor=type(self).__name__) for e in found)
-        message.set(ENTITIES, entities, add_to_output=True)
+            _add_entities(message, [{"entity": INPUT_ISSUE, "value": issue, "start": 0,
+                                     "end": len(text_)}])
 
     @staticmethod
     def _set_intent(message: Message, name: str) -> None:
-        message.set(INTENT, {INTENT_NAME_KEY: name, PREDICTED_CONFIDENCE_KEY: 1.0},
-                    add_to_output=True)
+        _set_intent(message, name)
+
+
+def _add_entities(message: Message, found: List[Dict[str, Any]]) -> None:
+    entities = list(message.get(ENTITIES) or [])
+    entities.extend(dict(e, extractor=MessageScreen.__name__) for e in found)
+    message.set(ENTITIES, entities, add_to_output=True)
+
+
+def _set_intent(message: Message, name: str) -> None:
+    message.set(INTENT, {INTENT_NAME_KEY: name, PREDICTED_CONFIDENCE_KEY: 1.0},
+                add_to_output=True)
+
+
+def screen_for_danger(message: Message, sentences: Optional[List[str]] = None) -> safety.Risk:
+    """Decide the message's risk; danger becomes its crisis intent with the verdict entities.
+
+    The one place a parsed message is marked as dangerous: the screen component calls it for
+    typed messages, and patches/payload_screen.py for "/intent" payloads.
+    """
+    text_ = message.get(TEXT) or ""
+    risk = safety.assess(text_, message.get(INTENT_RANKING_KEY) or [], sentences=sentences)
+    if risk.at_risk:
+        _set_intent(message, crisis_intent(risk.kind or UNSPECIFIED_KIND))
+        _add_entities(message, [dict(e, start=0, end=len(text_)) for e in risk.entities()])
+    return risk
 
 
 def _sentences(message: Message, text_: str) -> List[str]:

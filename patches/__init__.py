@@ -63,7 +63,7 @@ def apply() -> List[str]:
     # whatever the patches would trip over in another release.
     import rasa.core.actions.action as rasa_actions
 
-    from patches import action_server, events, slot_reset
+    from patches import action_server, events, payload_screen, slot_reset
 
     if getattr(rasa_actions, _APPLIED, False):
         return []
@@ -75,6 +75,7 @@ def apply() -> List[str]:
         events.resolve_event_types_once(),
         action_server.send_recent_turns_to_actions(),
         slot_reset.clear_per_message_slots(),
+        payload_screen.screen_payloads(),
     ]
     setattr(rasa_actions, _APPLIED, True)
     logger.info("Rasa %s patched by Tandem (patches/): %s.", rasa.__version__,
