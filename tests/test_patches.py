@@ -487,3 +487,31 @@ def test_slot_resets_skip_slots_already_clear() -> None:
     tracker = DialogueStateTracker.from_events(
         "ann", [UserUttered("hi", {"name": "greet", "confidence": 1.0})], domain.slots)
     assert slot_reset.reset_events(tracker) == []
+
+
+# --- danger inside a typed "/intent" payload (patches/payload_screen.py) ----------------
+
+def _payload_parse(text: str) -> Dict[str, Any]:
+    from rasa.nlu.classifiers.regex_message_handler import RegexMessageHandler
+    from rasa.shared.nlu.training_data.message import Message
+
+    import components  # noqa: F401  (applies the patches, as loading the model does)
+
+    handler = RegexMessageHandler.create({}, None, None, None)  # type: ignore[arg-type]
+    domain = Domain.load(str(ROOT / "domain"))
+    (message,) = handler.process([Message.build(text)], domain)
+    return {"intent": message.get("intent")["name"],
+            "entities": {e["entity"]: e["value"] for e in message.get("entities") or []}}
+
+
+def test_danger_typed_inside_a_payload_becomes_a_crisis() -> None:
+    parsed = _payload_parse('/situation_codependent_helping{"dimension": "he said he will '
+                            'kill me tonight"}')
+    assert parsed["intent"] == "crisis_abuse"
+    assert parsed["entities"]["risk_kind"] == "abuse"
+    assert parsed["entities"]["risk_level"] == "imminent"
+
+
+def test_a_harmless_payload_is_parsed_as_rasa_parses_it() -> None:
+    parsed = _payload_parse('/choose_dimension{"dimension": "boundaries"}')
+    assert parsed == {"intent": "choose_dimension", "entities": {"dimension": "boundaries"}}
