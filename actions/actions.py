@@ -178,7 +178,8 @@ async def analyze(dispatcher: CollectingDispatcher, tracker: Tracker, message: s
         return analysis_slots()
     risk = remembered_risk(tracker)
     if risk == "abuse":
-        return abuse_aware_reply(dispatcher)
+        # "Is that normal? He says it's because he loves me" gets the answer to its question.
+        return abuse_aware_reply(dispatcher, question=text.is_question(message))
     about = analysis.whose_pattern(message)
     several = analysis.sentence_findings(sentence_rankings, ranking)
     if several:

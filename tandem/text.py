@@ -71,6 +71,20 @@ def word_count(text: str) -> int:
     return len(words(text))
 
 
+_QUESTION_START = re.compile(
+    r"^(?:is|isn'?t|are|aren'?t|am|do|does|doesn'?t|did|should|shouldn'?t|can|could|would|"
+    r"will|was|what|why|how|when|who)\b")
+
+
+def is_question(message: str) -> bool:
+    """True when any sentence of the message asks something."""
+    stripped = normalise(message).strip()
+    if "?" in stripped:
+        return True
+    return any(_QUESTION_START.match(part.strip())
+               for part in re.split(r"[.!]\s+", stripped))
+
+
 # Quotes of the person's own words stay short enough to read at a glance.
 MAX_QUOTE_CHARS = 90
 

@@ -1,5 +1,7 @@
 """Sentence splitting, word counts and negation words shared by actions and components."""
 
+import pytest
+
 from tandem import text
 
 
@@ -25,3 +27,13 @@ def test_negation_words_with_and_without_apostrophes() -> None:
         assert text.is_negation(token), token
     for token in ("no-one", "know", "note", "stop"):
         assert not text.is_negation(token), token
+
+
+@pytest.mark.parametrize("message,expected", [
+    ("is that normal? he says it's because he loves me", True),
+    ("he says it's because he loves me. is that normal", True),
+    ("Should I leave him?", True),
+    ("I just agree with everything to keep the peace", False),
+])
+def test_is_question(message: str, expected: bool) -> None:
+    assert text.is_question(message) is expected
