@@ -133,7 +133,9 @@ check: lint pytest-unit ## quick checks: ruff, mypy, unit tests (no model, no se
 test: debian-packages lint validate test-stories test-nlu pytest ## everything: lint, validate, test stories, NLU gate, all pytest
 
 # About an hour on 2 cores: runtime.py trains both assistants and sends each 10,000 messages.
-bench: train ## quality, robustness and runtime benchmarks (about an hour)
+bench: train ## quality, understanding (dev vs frozen test), safety, robustness and runtime (about an hour)
+	$(PY) -m bench.understanding --model $(MODEL)
+	$(PY) -m bench.safety --model $(MODEL)
 	$(PY) -m bench.quality --model $(MODEL)
 	$(PY) -m bench.multi --model $(MODEL)
 	$(PY) -m bench.checklist --model $(MODEL)
