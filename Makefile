@@ -84,7 +84,7 @@ actions: install ## only the action server, on TANDEM_INTERFACE (default 127.0.0
 shell: train var ## talk to Tandem in this terminal (action server + rasa shell, loopback only)
 	@SANIC_HOST=127.0.0.1 $(RASA) run actions --actions actions --port $(ACTION_PORT) \
 	    >var/actions.log 2>&1 & \
-	  pid=$$!; trap "kill $$pid 2>/dev/null" EXIT; \
+	  pid=$$!; trap "kill $$pid 2>/dev/null" EXIT HUP INT TERM; \
 	  $(PY) scripts/wait_for_port.py $(ACTION_PORT) 120 && \
 	  $(RASA) shell --model $(MODEL) --endpoints endpoints.yml --interface 127.0.0.1 \
 	    --port $(RASA_PORT)

@@ -9,13 +9,6 @@ import re
 from functools import lru_cache
 from typing import Any, List, Optional
 
-from spacy.lang.de.stop_words import STOP_WORDS as GERMAN
-from spacy.lang.en.stop_words import STOP_WORDS as ENGLISH
-from spacy.lang.es.stop_words import STOP_WORDS as SPANISH
-from spacy.lang.fr.stop_words import STOP_WORDS as FRENCH
-from spacy.lang.it.stop_words import STOP_WORDS as ITALIAN
-from spacy.lang.nl.stop_words import STOP_WORDS as DUTCH
-from spacy.lang.pt.stop_words import STOP_WORDS as PORTUGUESE
 
 from tandem import settings
 
@@ -105,8 +98,25 @@ _ENGLISH_TOO = frozenset(
     "ex fine gran gross gut hen hi hun im later local man men met mia mil min na op per plus "
     "possible premier pres sea sent solo son state stop suit ta tag total u van via want war "
     "y ya yo zero".split())
-# Function words of other languages that are not also English words.
-_FOREIGN = (GERMAN | SPANISH | FRENCH | ITALIAN | DUTCH | PORTUGUESE) - ENGLISH - _ENGLISH_TOO
+
+
+@lru_cache(maxsize=1)
+def _function_words() -> Any:
+    """(English function words, other languages' function words that are not English).
+
+    Imported on first use: importing spaCy's language data pulls in thinc, and with it
+    TensorFlow, which costs every process that imports tandem several seconds.
+    """
+    from spacy.lang.de.stop_words import STOP_WORDS as GERMAN
+    from spacy.lang.en.stop_words import STOP_WORDS as ENGLISH
+    from spacy.lang.es.stop_words import STOP_WORDS as SPANISH
+    from spacy.lang.fr.stop_words import STOP_WORDS as FRENCH
+    from spacy.lang.it.stop_words import STOP_WORDS as ITALIAN
+    from spacy.lang.nl.stop_words import STOP_WORDS as DUTCH
+    from spacy.lang.pt.stop_words import STOP_WORDS as PORTUGUESE
+
+    foreign = (GERMAN | SPANISH | FRENCH | ITALIAN | DUTCH | PORTUGUESE) - ENGLISH - _ENGLISH_TOO
+    return ENGLISH, foreign
 
 
 def input_issue(message: Optional[str], max_chars: int) -> Optional[str]:
@@ -122,8 +132,9 @@ def input_issue(message: Optional[str], max_chars: int) -> Optional[str]:
     if sum(1 for ch in letters if ord(ch) > 0x24F) > len(letters) / 2:
         return "not_english"  # mostly a non-Latin script
     lowered = {w.lower() for w in found}
-    foreign = len(lowered & _FOREIGN)
-    english = len(lowered & ENGLISH)
+    english_words, foreign_words = _function_words()
+    foreign = len(lowered & foreign_words)
+    english = len(lowered & english_words)
     # Distinct function words, so slang like "im fine if shes fine" stays English.
     if foreign >= 3 and foreign > english:
         return "not_english"

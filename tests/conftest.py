@@ -103,12 +103,22 @@ def make_tracker() -> Callable[..., Tracker]:
 
 
 @pytest.fixture(autouse=True)
-def profile_store(tmp_path, monkeypatch) -> Iterator[ProfileStore]:
-    """Every test's actions record into a fresh SQLite profile store, never var/tandem.db."""
+def profile_db(tmp_path, monkeypatch) -> Iterator[str]:
+    """Every test's actions record into a fresh SQLite profile store, never var/tandem.db.
+
+    Only the URL: the database and its tables are made on first use (by the actions, or by
+    the `profile_store` fixture), not for each of the hundreds of tests that never use it.
+    """
     url = f"sqlite:///{tmp_path / 'profiles.db'}"
     monkeypatch.setenv("TANDEM_DB_URL", url)
     # The cached function itself: a test may monkeypatch actions.actions.profiles meanwhile.
     profiles = actions_module.profiles
     profiles.cache_clear()
-    yield ProfileStore(url)
+    yield url
     profiles.cache_clear()
+
+
+@pytest.fixture
+def profile_store(profile_db: str) -> ProfileStore:
+    """The store this test's actions record into, to read back what they recorded."""
+    return ProfileStore(profile_db)

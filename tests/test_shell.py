@@ -1,8 +1,8 @@
 """The README's first command, `make shell`, holds a real conversation in a terminal."""
 
 import os
-
 import shutil
+import signal
 from pathlib import Path
 
 import pexpect
@@ -30,10 +30,18 @@ def shell(tmp_path: Path):
         child.expect(PROMPT)
         yield child
     finally:
-        if child.isalive():
-            child.sendline("/stop")
-            child.expect(pexpect.EOF, timeout=60)
-        child.close(force=True)
+        try:
+            if child.isalive():
+                child.sendline("/stop")
+                child.expect(pexpect.EOF, timeout=60)
+        finally:
+            child.close(force=True)
+            # The action server runs in the background of make's recipe, in make's process
+            # group: end the group too, or a failed conversation leaves it running.
+            try:
+                os.killpg(child.pid, signal.SIGTERM)
+            except ProcessLookupError:
+                pass
 
 
 def say(child: pexpect.spawn, text: str, *expected: str, until: str = PROMPT) -> None:
