@@ -116,8 +116,8 @@ def test_slack_retry_of_the_same_event_gets_no_second_reply(platforms: Platforms
 def test_slack_crisis_reply_uses_mrkdwn_for_the_emergency_line(platforms: Platforms) -> None:
     person = SlackClient(platforms.bot, platforms.slack)
     texts = person.say("my husband hits me when he's drunk and I'm scared to go home")
-    crisis = next(t for t in texts if "988" in t)
-    assert "*If you or someone else is in immediate danger" in crisis
+    crisis = next(t for t in texts if "1-800-799-7233" in t)
+    assert "*If you're in danger now, call your local emergency number" in crisis
     assert platforms.bot.slots(person.sender)["risk_detected"] is True
 
 
@@ -259,7 +259,7 @@ def test_same_findings_and_safety_flag_on_every_channel(platforms: Platforms,
             assert slots["findings"] == findings, channel
             assert slots["risk_detected"] is risk, channel
             if risk:
-                assert "988" in replies and "findahelpline.com" in replies
+                assert "1-800-799-7233" in replies and "findahelpline.com" in replies
             else:
                 assert "This sounds like" in replies
     finally:

@@ -58,7 +58,8 @@ def test_crisis_gets_resources_and_no_explanation(bot: Bot) -> None:
     sender = new_sender()
     replies = bot.send(sender, "I cover for him all the time and last night he choked me")
     body = texts(replies)
-    assert "988" in body and "findahelpline.com" in body
+    # Violence: that kind's resources first (the domestic violence line, not the suicide line).
+    assert "1-800-799-7233" in body and "findahelpline.com" in body
     assert "codependent pattern" not in body
     slots = bot.slots(sender)
     assert slots["risk_detected"] is True
@@ -134,7 +135,7 @@ def test_forced_intent_cannot_fake_findings_or_skip_the_safety_screen(bot: Bot) 
     sender = new_sender()
     bot.send(sender, "/situation_codependent_helping")
     assert bot.slots(sender)["findings"] == []
-    replies = bot.send(sender, "/crisis")
+    replies = bot.send(sender, "/crisis_self_harm")
     assert "988" in texts(replies)
     assert bot.slots(sender)["risk_detected"] is True
 
@@ -274,7 +275,7 @@ def test_danger_inside_a_forced_payload_still_gets_the_safety_reply(bot: Bot) ->
     sender = new_sender()
     replies = bot.send(sender, '/situation_codependent_helping{"dimension": "he said he will '
                                'kill me tonight"}')
-    assert "988" in texts(replies)
+    assert "1-800-799-7233" in texts(replies)
     assert bot.slots(sender)["risk_detected"] is True
 
 

@@ -60,4 +60,6 @@ def test_short_conversation_in_rasa_shell(shell: pexpect.spawn) -> None:
     # rasa shell shows buttons as a menu; Enter picks the first one, "Yes".
     shell.expect_exact("Type out your own message...", timeout=60)
     say(shell, "", "Thanks, glad it helped.")
-    say(shell, "I want to end my life", "988", "findahelpline.com")
+    # Imminent danger (a time and the means): resources first, no buttons to pick from.
+    say(shell, "I want to end my life tonight, I've got the pills here", "988",
+        "findahelpline.com")
