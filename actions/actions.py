@@ -145,8 +145,17 @@ def clarification_buttons(candidates: Sequence[Finding]) -> List[Dict[str, Any]]
     return buttons
 
 
-def abuse_aware_reply(dispatcher: CollectingDispatcher, question: bool = False) -> List[EventType]:
-    """While `risk` is abuse: no findings, no advice to confront or refuse; the offer stands."""
+def abuse_aware_reply(dispatcher: CollectingDispatcher, question: bool = False,
+                      what_to_do: bool = False) -> List[EventType]:
+    """While `risk` is abuse: no findings, no advice to confront or refuse; the offer stands.
+
+    "What can I do?" gets Tandem's own suggestion (people who help with safety plans);
+    any other question the answer that control is not love; anything else the reminder
+    that keeping the peace can be how a person stays safe.
+    """
+    if what_to_do:
+        dispatcher.utter_message(response="utter_abuse_aware_what_to_do")
+        return safety_reply("abuse")
     dispatcher.utter_message(response="utter_abuse_aware_question" if question
                              else "utter_abuse_aware")
     dispatcher.utter_message(response="utter_safety_abuse_resources")

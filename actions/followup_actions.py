@@ -29,7 +29,8 @@ def abuse_known(dispatcher: CollectingDispatcher, tracker: Tracker) -> Optional[
     There is no finding to follow up then: no advice about saying no or setting limits.
     """
     if remembered_risk(tracker) == "abuse":
-        return abuse_aware_reply(dispatcher, question=True)
+        what_to_do = (tracker.latest_message.get("intent") or {}).get("name") == "ask_what_to_do"
+        return abuse_aware_reply(dispatcher, question=True, what_to_do=what_to_do)
     return None
 
 

@@ -402,7 +402,11 @@ async def test_follow_ups_while_abuse_is_known_get_no_advice(make_tracker, domai
                                                              intent, text) -> None:
     tracker = make_tracker(text, intent, slots=abuse_known())
     result = await act(action, tracker, domain, check_risk_detected=False)
-    assert result.responses == ABUSE_AWARE_QUESTION
+    # "What can I do?" gets Tandem's own suggestion (advocates, safety plans); the others the
+    # answer that control is not love. Never the advice for a codependent pattern.
+    expected = (["utter_abuse_aware_what_to_do"] if intent == "ask_what_to_do"
+                else ABUSE_AWARE_QUESTION)
+    assert result.responses == expected
     assert not ADVICE & set(result.responses)
     # No question is left open for a dimension menu.
     assert result.slots.get("clarify_candidates") is None and "correcting" not in result.slots
