@@ -74,16 +74,12 @@ class MessageScreen(GraphComponent):
         if parse_crisis_intent(intent.get(INTENT_NAME_KEY)):
             # Too unsure, or its danger words were all negated ("I would never hurt myself"):
             # the analysis action answers calmly to negated danger.
-            self._set_intent(message, FALLBACK)
+            _set_intent(message, FALLBACK)
         issue = text.input_issue(text_, self._max_chars)
         if issue:
-            self._set_intent(message, OUT_OF_SCOPE)
+            _set_intent(message, OUT_OF_SCOPE)
             _add_entities(message, [{"entity": INPUT_ISSUE, "value": issue, "start": 0,
                                      "end": len(text_)}])
-
-    @staticmethod
-    def _set_intent(message: Message, name: str) -> None:
-        _set_intent(message, name)
 
 
 def _add_entities(message: Message, found: List[Dict[str, Any]]) -> None:

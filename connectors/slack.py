@@ -6,7 +6,6 @@ Web API client elsewhere (the offline tests use a local fake; default: Slack its
 
 import json
 import logging
-import os
 from http import HTTPStatus
 from typing import Any, Awaitable, Callable, Dict, Optional
 
@@ -18,6 +17,7 @@ from sanic.response import HTTPResponse
 from slack_sdk.web.async_client import AsyncWebClient
 
 from connectors.guard import guard
+from tandem import settings
 from connectors.recent import RecentIds
 
 logger = logging.getLogger(__name__)
@@ -40,9 +40,8 @@ class SlackChannel(SlackInput):
     @classmethod
     def from_credentials(cls, credentials: Optional[Dict[str, Any]]) -> InputChannel:
         """Builds the channel from the environment; credentials.yml holds no secrets."""
-        token = os.environ.get("SLACK_BOT_TOKEN", "")
-        secret = os.environ.get("SLACK_SIGNING_SECRET", "")
-        return cls(token, secret, os.environ.get("SLACK_API_URL", DEFAULT_API_URL))
+        slack = settings.slack()
+        return cls(slack["token"], slack["secret"], slack["api_url"] or DEFAULT_API_URL)
 
     def __init__(self, token: str, signing_secret: str, api_url: str = DEFAULT_API_URL
                  ) -> None:

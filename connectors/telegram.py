@@ -10,7 +10,6 @@ import hashlib
 import hmac
 import json
 import logging
-import os
 from http import HTTPStatus
 from typing import Any, Awaitable, Callable, Dict, List, Optional, Tuple
 
@@ -24,6 +23,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from connectors.guard import guard
+from tandem import settings
 from connectors.recent import RecentIds
 
 logger = logging.getLogger(__name__)
@@ -66,13 +66,14 @@ class TelegramChannel(InputChannel):
     @classmethod
     def from_credentials(cls, credentials: Optional[Dict[str, Any]]) -> InputChannel:
         """Builds the channel from the environment; credentials.yml holds no secrets."""
-        token = os.environ.get("TELEGRAM_TOKEN", "")
+        telegram = settings.telegram()
+        token = telegram["token"]
         return cls(
             token=token,
-            bot_name=os.environ.get("TELEGRAM_BOT_NAME", ""),
-            webhook_url=os.environ.get("TELEGRAM_WEBHOOK_URL", ""),
-            secret=os.environ.get("TELEGRAM_SECRET_TOKEN") or (token and derived_secret(token)),
-            api_url=os.environ.get("TELEGRAM_API_URL", ""),
+            bot_name=telegram["bot_name"],
+            webhook_url=telegram["webhook_url"],
+            secret=telegram["secret"] or (token and derived_secret(token)),
+            api_url=telegram["api_url"],
         )
 
     def __init__(self, token: str, bot_name: str, webhook_url: str, secret: str,
