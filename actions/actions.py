@@ -13,27 +13,32 @@ from actions.common import (
     danger_words_negated,
     latest_ranking,
     latest_text,
+    memory,
     previous_user_message,
     remembered_risk,
     safety_reply,
+    said,
+    say,
 )
 from storage.repository import ProfileRepository
-from tandem import analysis, knowledge, text
+from tandem import analysis, conversation, knowledge, text
 from tandem.vocabulary import (
     ANONYMOUS,
     CANDIDATES,
     CORRECTING,
     DIMENSION,
-    FEEDBACK_PENDING,
     FORGET_SLOT,
     INPUT_ISSUE,
+    LAST_ABOUT,
     LAST_ALTERNATIVES,
+    LAST_EVIDENCE,
     LAST_FINDINGS,
     RISK,
     SAFETY_CHECK_PENDING,
     SENTENCE_RANKINGS,
+    SHARED,
     Finding,
-    other_pole,
+    parse_keys,
 )
 
 logger = logging.getLogger(__name__)
@@ -41,7 +46,9 @@ logger = logging.getLogger(__name__)
 # Slots a new session starts without (the rest carry over, as Rasa's default action does).
 # `risk` describes one session (docs/contract.md): a new one starts without it.
 CLEARED_ON_NEW_SESSION = {CANDIDATES, DIMENSION, INPUT_ISSUE, FORGET_SLOT, RISK,
-                          SAFETY_CHECK_PENDING, "session_started_metadata"}
+                          SAFETY_CHECK_PENDING, SHARED, "session_started_metadata"}
+# Longer than this, a message is read for its sentences: up to three patterns, quoted.
+LONG_MESSAGE_CHARS = 1500
 # The web widget shows images; other channels get the summary as text only.
 CHANNELS_WITH_CHART = {"socketio"}
 
@@ -64,70 +71,22 @@ async def remember(tracker: Tracker, keys: Sequence[str], pattern: Optional[str]
                                 tracker.get_latest_input_channel(), kind=kind)
 
 
-def explain(dispatcher: CollectingDispatcher, finding: Finding) -> None:
-    """Utter the pattern, the article's table cell, its explanation and the other pole."""
-    kb = knowledge.get()
-    dimension = kb.dimension(finding.dimension)
-    entry = dimension.pole(finding.pole)
-    dispatcher.utter_message(
-        response="utter_finding",
-        pole_phrase=kb.pole_phrases[finding.pole],
-        dimension_name=dimension.name,
-        table_cell=entry.table_cell,
-        attribution=kb.attribution,
-    )
-    dispatcher.utter_message(
-        response="utter_explanation", explanation=entry.explanation, section=entry.section
-    )
-    dispatcher.utter_message(
-        response=f"utter_contrast_{finding.pole}",
-        other_cell=dimension.pole(other_pole(finding.pole)).table_cell,
-        advice=entry.advice,
-    )
-
-
-def explain_quoted(dispatcher: CollectingDispatcher, evidence: analysis.Evidence) -> None:
-    """One of several patterns: the person's words, the table cell, the explanation."""
-    kb = knowledge.get()
-    finding = evidence.finding
-    dimension = kb.dimension(finding.dimension)
-    entry = dimension.pole(finding.pole)
-    dispatcher.utter_message(
-        response="utter_finding_quoted", quote=text.short_quote(evidence.sentence),
-        pole_phrase=kb.pole_phrases[finding.pole], dimension_name=dimension.name,
-        table_cell=entry.table_cell, attribution=kb.attribution)
-    dispatcher.utter_message(
-        response="utter_explanation", explanation=entry.explanation, section=entry.section)
-
-
-def summarise_several(dispatcher: CollectingDispatcher, findings: Sequence[Finding]) -> None:
-    """One short combined summary after several patterns."""
-    kb = knowledge.get()
-    patterns = "; ".join(kb.labels["pattern_item"].format(
-        pole_phrase=kb.pole_phrases[f.pole], dimension=kb.dimension(f.dimension).name)
-        for f in findings)
-    dispatcher.utter_message(response=f"utter_multi_summary_{analysis.overall_pattern(findings)}",
-                             count=len(findings), patterns=patterns)
-
-
 async def report(dispatcher: CollectingDispatcher, tracker: Tracker,
-           evidence: Sequence[analysis.Evidence], about: str = "self",
-           ranking: Sequence[Dict[str, Any]] = ()) -> List[EventType]:
-    """Explains one finding, or several with the person's words; then asks if it helped."""
+                 evidence: Sequence[analysis.Evidence], about: str = "self",
+                 ranking: Sequence[Dict[str, Any]] = (), message: str = "",
+                 long_message: bool = False) -> List[EventType]:
+    """Explains the findings in at most three messages and keeps them for follow-ups."""
     findings = [e.finding for e in evidence]
-    if len(evidence) == 1:
-        explain(dispatcher, findings[0])
-    else:
-        for item in evidence:
-            explain_quoted(dispatcher, item)
-        summarise_several(dispatcher, findings)
-    dispatcher.utter_message(response="utter_ask_helpful")
+    remembered = memory(tracker)
+    say(dispatcher, conversation.explain(knowledge.get(), evidence, about, message, remembered,
+                                         long_message))
     await remember(tracker, [f.key for f in findings], analysis.overall_pattern(findings))
     others = analysis.alternatives(ranking, exclude=[f.dimension for f in findings])
-    return analysis_slots(findings, about=about) + [
+    return analysis_slots(findings, about=about) + said(remembered) + [
         SlotSet(LAST_FINDINGS, [f.key for f in findings]),
         SlotSet(LAST_ALTERNATIVES, [f.key for f in others]),
-        SlotSet(FEEDBACK_PENDING, [f.key for f in findings]),
+        SlotSet(LAST_EVIDENCE, evidence[0].sentence or message),
+        SlotSet(LAST_ABOUT, about),
     ]
 
 
@@ -162,24 +121,45 @@ def abuse_aware_reply(dispatcher: CollectingDispatcher, question: bool = False,
     return safety_reply("abuse")
 
 
-def offer_stands(dispatcher: CollectingDispatcher, risk: str,
-                 ask_again: bool = True) -> List[EventType]:
+def offer_stands(dispatcher: CollectingDispatcher, risk: str, ask_again: bool = True,
+                 tracker: Optional[Tracker] = None) -> List[EventType]:
     """After danger earlier in the session: a gentle word that help is still there.
 
     For self-harm it asks whether the person is safe, unless that question is already open
-    (`ask_again=False`): it does not keep asking, so the conversation can go on.
+    (`ask_again=False`): it does not keep asking, so the conversation can go on. Said once
+    in full; after that a short line that still names the help (no paragraph repeated).
     """
+    if tracker is not None:
+        remembered = memory(tracker)
+        if f"offer:{risk}" in remembered:
+            dispatcher.utter_message(response=f"utter_safety_still_here_{risk}")
+            return safety_reply(risk) + said(remembered)
+        remembered.add(f"offer:{risk}")
+        extra = said(remembered)
+    else:
+        extra = []
     if risk == "self_harm" and not ask_again:
         dispatcher.utter_message(response="utter_safety_offer_stands_self_harm_no_ask")
-        return safety_reply(risk)
+        return safety_reply(risk) + extra
     dispatcher.utter_message(response=f"utter_safety_offer_stands_{risk}")
-    return safety_reply(risk, check_in=risk == "self_harm")
+    return safety_reply(risk, check_in=risk == "self_harm") + extra
+
+
+def utter_fresh(dispatcher: CollectingDispatcher, tracker: Tracker,
+                response: str) -> List[EventType]:
+    """Utters the next unsaid wording of a fixed response; its slot event."""
+    remembered = memory(tracker)
+    dispatcher.utter_message(response=conversation.fresh(remembered, response))
+    return said(remembered)
 
 
 async def analyze(dispatcher: CollectingDispatcher, tracker: Tracker, message: str,
-            ranking: Sequence[Dict[str, Any]], sentence_rankings: Any = None,
-            negated: bool = False) -> List[EventType]:
-    """Explain a message's pattern, or ask about it, in the light of the session's risk."""
+                  ranking: Sequence[Dict[str, Any]], sentence_rankings: Any = None,
+                  negated: bool = False, menu: bool = True) -> List[EventType]:
+    """Explain a message's pattern, or ask about it, in the light of the session's risk.
+
+    With `menu=False` (after a false alarm) an unsure reading gets an open question only.
+    """
     if message.startswith("/"):
         # A typed "/situation_..." payload forces an intent without words to analyse;
         # Tandem's buttons never send one, so it must not produce findings.
@@ -189,29 +169,69 @@ async def analyze(dispatcher: CollectingDispatcher, tracker: Tracker, message: s
     if risk == "abuse":
         # "Is that normal? He says it's because he loves me" gets the answer to its question.
         return abuse_aware_reply(dispatcher, question=text.is_question(message))
+    kb = knowledge.get()
+    picked = conversation.typed_pick(message, parse_keys(tracker.get_slot(CANDIDATES)), kb)
+    if picked is not None:
+        # A typed answer to the buttons offered a message or two ago ("the feelings one").
+        return await report_pick(dispatcher, tracker, picked)
     about = analysis.whose_pattern(message)
-    several = analysis.sentence_findings(sentence_rankings, ranking)
+    long_message = len(message) > LONG_MESSAGE_CHARS
+    several = analysis.sentence_findings(sentence_rankings, ranking,
+                                         at_least=1 if long_message else 2)
     if several:
-        return await report(dispatcher, tracker, several, about, ranking)
+        return await report(dispatcher, tracker, several, about, ranking, message, long_message)
     decision = analysis.decide(ranking, words=text.word_count(message))
     if decision.findings:
         evidence = [analysis.Evidence(f, message) for f in decision.findings]
-        return await report(dispatcher, tracker, evidence, about, ranking)
+        return await report(dispatcher, tracker, evidence, about, ranking, message)
     if risk or negated:
         # Nothing to explain, and danger is in the air: never a menu of dimensions.
         if risk:
-            return offer_stands(dispatcher, risk)
+            return offer_stands(dispatcher, risk, tracker=tracker)
         dispatcher.utter_message(response="utter_glad_you_are_safe")
         return analysis_slots()
     if decision.too_short:
-        dispatcher.utter_message(response="utter_ask_for_more")
-        return analysis_slots()
+        return analysis_slots() + utter_fresh(dispatcher, tracker, "utter_ask_for_more")
+    if text.is_question(message):
+        # A question is not a situation: it gets an answer or a question back, no menu.
+        return analysis_slots() + utter_fresh(dispatcher, tracker, "utter_question_not_situation")
     if decision.needs_clarification:
-        dispatcher.utter_message(response="utter_ask_clarify",
-                                 buttons=clarification_buttons(decision.candidates))
-        return analysis_slots(candidates=decision.candidates)
-    dispatcher.utter_message(response="utter_fallback")
-    return analysis_slots()
+        return ask_to_clarify(dispatcher, tracker, decision.candidates, menu)
+    return analysis_slots() + utter_fresh(dispatcher, tracker, "utter_fallback")
+
+
+def ask_to_clarify(dispatcher: CollectingDispatcher, tracker: Tracker,
+                   candidates: Sequence[Finding], menu: bool = True) -> List[EventType]:
+    """Buttons for a genuine near-tie of two or three rows; otherwise one open question."""
+    remembered = memory(tracker)
+    tied = conversation.near_tie(candidates) if menu else []
+    if tied:
+        dispatcher.utter_message(response="utter_ask_clarify", buttons=clarification_buttons(tied))
+        return analysis_slots(candidates=tied) + said(remembered)
+    question = conversation.open_question(knowledge.get(), candidates, remembered)
+    if question is None:
+        return analysis_slots() + utter_fresh(dispatcher, tracker, "utter_ask_for_more")
+    say(dispatcher, [question])
+    return analysis_slots() + said(remembered)
+
+
+async def report_pick(dispatcher: CollectingDispatcher, tracker: Tracker,
+                      finding: Finding) -> List[EventType]:
+    """The analysis (or correction) completed with the row the person picked."""
+    correcting = tracker.get_slot(CORRECTING)
+    if correcting:
+        await profiles().record_correction(
+            tracker.sender_id, str(correcting.get("finding")), finding.key,
+            correcting.get("message_timestamp"))
+        dispatcher.utter_message(response="utter_correction_thanks")
+    asked_about = str(tracker.get_slot(LAST_EVIDENCE) or "") if correcting else ""
+    if not asked_about:
+        asked_about = str((previous_user_message(tracker) or {}).get("text") or "")
+    about = analysis.whose_pattern(asked_about) if asked_about else "self"
+    events = await report(dispatcher, tracker, [analysis.Evidence(finding, asked_about)], about,
+                          message=asked_about)
+    return events + [SlotSet(DIMENSION, None), SlotSet(CORRECTING, None),
+                     SlotSet(CANDIDATES, None)]
 
 
 async def analyze_latest(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventType]:
@@ -262,17 +282,9 @@ class ActionResolveClarification(Action):
             # Nothing was asked: a typed message that names a dimension ("my identity is
             # wrapped up in him") is more likely a situation than an answer.
             return await analyze_latest(dispatcher, tracker) + [SlotSet(DIMENSION, None)]
-        finding = analysis.resolve(candidates, chosen)
+        finding = analysis.resolve(candidates, chosen) or conversation.typed_pick(
+            latest_text(tracker), parse_keys(candidates), knowledge.get())
         if finding is None:
             dispatcher.utter_message(response="utter_clarify_without_context")
             return analysis_slots() + [SlotSet(DIMENSION, None)]
-        correcting = tracker.get_slot(CORRECTING)
-        if correcting:
-            await profiles().record_correction(
-                tracker.sender_id, str(correcting.get("finding")), finding.key,
-                correcting.get("message_timestamp"))
-            dispatcher.utter_message(response="utter_correction_thanks")
-        clarified = str((previous_user_message(tracker) or {}).get("text") or "")
-        about = analysis.whose_pattern(clarified) if clarified else "self"
-        events = await report(dispatcher, tracker, [analysis.Evidence(finding, "")], about)
-        return events + [SlotSet(DIMENSION, None), SlotSet(CORRECTING, None)]
+        return await report_pick(dispatcher, tracker, finding)

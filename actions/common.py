@@ -5,7 +5,10 @@ from typing import Any, Dict, List, Optional, Sequence
 from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 
+from rasa_sdk.executor import CollectingDispatcher
+
 from tandem import analysis
+from tandem.conversation import Memory, Say
 from tandem.vocabulary import (
     ABOUT,
     CANDIDATES,
@@ -17,6 +20,7 @@ from tandem.vocabulary import (
     RISK_LEVEL,
     RISK_NEGATED,
     SAFETY_CHECK_PENDING,
+    SHARED,
     Finding,
 )
 
@@ -98,3 +102,19 @@ def safety_reply(kind: str, risk_slot: Optional[str] = None, check_in: bool = Fa
     if risk:
         events.append(SlotSet(RISK, risk))
     return events
+
+
+def memory(tracker: Tracker) -> Memory:
+    """What Tandem has already said in this session."""
+    return Memory(tracker.get_slot(SHARED) or [])
+
+
+def say(dispatcher: CollectingDispatcher, items: Sequence[Say]) -> None:
+    """Utters each planned message with its values."""
+    for item in items:
+        dispatcher.utter_message(response=item.response, **item.values)
+
+
+def said(remembered: Memory) -> List[EventType]:
+    """The slot event that keeps what was said, for the rest of the session."""
+    return [SlotSet(SHARED, remembered.keys)]

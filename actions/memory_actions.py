@@ -12,6 +12,16 @@ from actions.actions import CHANNELS_WITH_CHART, profiles
 from tandem.vocabulary import ANONYMOUS, FORGET_SLOT
 
 
+def self_check_part(dispatcher: CollectingDispatcher, found: summary.Summary,
+                    kb: knowledge.Knowledge) -> None:
+    """The latest self-check's leanings, when the person has done one."""
+    if not found.self_check_at:
+        return
+    dispatcher.utter_message(
+        response="utter_summary_self_check", when=found.self_check_at.strftime("%d %b %Y"),
+        **summary.self_check_rows(found.self_check, kb))
+
+
 class ActionShowSummary(Action):
     """What the person has described over time, with the article's advice for the top one."""
 
@@ -25,10 +35,12 @@ class ActionShowSummary(Action):
             dispatcher.utter_message(response="utter_storage_trouble")
             return []
         top = summary.top_pattern(found)
-        if top is None:
-            dispatcher.utter_message(response="utter_summary_empty")
-            return []
         kb = knowledge.get()
+        if top is None:
+            if not found.self_check_at:
+                dispatcher.utter_message(response="utter_summary_empty")
+            self_check_part(dispatcher, found, kb)
+            return []
         dimension = kb.dimension(top.dimension)
         entry = dimension.pole(top.pole)
         dispatcher.utter_message(
@@ -37,6 +49,7 @@ class ActionShowSummary(Action):
             lines=summary.dimension_lines(found, kb), top_pole_phrase=kb.pole_phrases[top.pole],
             top_dimension=dimension.name, top_count=top.times, top_advice=entry.advice,
             top_section=entry.section)
+        self_check_part(dispatcher, found, kb)
         if tracker.get_latest_input_channel() in CHANNELS_WITH_CHART:
             dispatcher.utter_message(
                 image=summary.as_data_uri(summary.chart_png(found.counts, kb)))

@@ -106,8 +106,10 @@ async def answer_false_alarm(dispatcher: CollectingDispatcher, tracker: Tracker)
     # Analyse the misread message as if the alarm had not been raised.
     parse = misread.get("parse_data") or {}
     shadow = _ShadowTracker(tracker, None if clears else risk)
+    # No menu of dimensions right after an apology: an open question if unsure.
     return events + await analyze(dispatcher, shadow, str(misread.get("text") or ""),
-                            parse.get("intent_ranking") or [], parse.get(SENTENCE_RANKINGS))
+                                  parse.get("intent_ranking") or [],
+                                  parse.get(SENTENCE_RANKINGS), menu=False)
 
 
 class _ShadowTracker(Tracker):
@@ -160,7 +162,8 @@ class ActionSafetyFollowUp(Action):
                                      latest_ranking(tracker))
             # Minimising never clears the risk and never gets "glad you're safe".
             return offer_stands(dispatcher, risk,
-                                ask_again=not tracker.get_slot(SAFETY_CHECK_PENDING))
+                                ask_again=not tracker.get_slot(SAFETY_CHECK_PENDING),
+                                tracker=tracker)
         return answer_check_in(dispatcher, tracker, intent or SAFE)
 
 

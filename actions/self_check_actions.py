@@ -9,7 +9,13 @@ from rasa_sdk.types import DomainDict
 
 from actions.actions import remember
 from tandem import knowledge, self_check
-from tandem.vocabulary import CHECK_PERSON, DIMENSIONS, self_check_slot
+from tandem.vocabulary import (
+    CHECK_PERSON,
+    DIMENSIONS,
+    LAST_EVIDENCE,
+    LAST_FINDINGS,
+    self_check_slot,
+)
 
 
 PERSON = CHECK_PERSON
@@ -21,11 +27,34 @@ def cleared() -> List[EventType]:
     return [SlotSet(name, None) for name in [PERSON, *ANSWER_SLOTS]]
 
 
+def typed_answer(slot: str, tracker: Tracker) -> Dict[str, Any]:
+    """An answer in the person's own words ("every single time, sadly") for the slot asked.
+
+    The buttons and the usual words set the slot through the `frequency` entity; this reads
+    the rest, so the question is not asked again word for word.
+    """
+    if tracker.get_slot("requested_slot") != slot or tracker.get_slot(slot):
+        return {}
+    if next(tracker.get_latest_entity_values("frequency"), None):
+        return {}
+    answer = self_check.read_frequency(tracker.latest_message.get("text") or "")
+    return {slot: answer} if answer else {}
+
+
 class ValidateSelfCheckForm(FormValidationAction):
-    """Turns "my mum" into "your mum" for the questions; asks again if no one is named."""
+    """Turns "my mum" into "your mum" for the questions; reads answers in people's words."""
 
     def name(self) -> str:
         return "validate_self_check_form"
+
+    async def get_extraction_events(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                                    domain: DomainDict) -> List[EventType]:
+        """Adds answers typed in the person's own words to rasa_sdk's extraction."""
+        events = await super().get_extraction_events(dispatcher, tracker, domain)
+        extracted = {name: value for name in ANSWER_SLOTS
+                     for name, value in typed_answer(name, tracker).items()}
+        tracker.slots.update(extracted)
+        return events + [SlotSet(name, value) for name, value in extracted.items()]
 
     def validate_check_person(self, slot_value: Any, dispatcher: CollectingDispatcher,
                               tracker: Tracker, domain: DomainDict) -> Dict[str, Any]:
@@ -47,13 +76,15 @@ class ActionSelfCheckResult(Action):
         result = self_check.score(answers, kb)
         dispatcher.utter_message(response="utter_self_check_result",
                                  lines=self_check.result_lines(result, kb))
-        for key in result.needs_care:
-            dimension = kb.dimension(key)
+        if result.needs_care:
+            # One message for what needs care: the rows named, the first one explained;
+            # "what can I do about the ... part?" reaches any row afterwards.
+            first = kb.dimension(result.needs_care[0])
             dispatcher.utter_message(
-                response="utter_self_check_needs_care", dimension_name=dimension.name,
-                table_cell=dimension.codependent.table_cell,
-                explanation=dimension.codependent.explanation,
-                section=dimension.codependent.section)
+                response="utter_self_check_needs_care",
+                names=" and ".join(kb.dimension(d).name for d in result.needs_care),
+                dimension_name=first.name, table_cell=first.codependent.table_cell,
+                explanation=first.codependent.explanation, section=first.codependent.section)
         if not result.needs_care:
             dispatcher.utter_message(response="utter_self_check_all_healthy")
         elif result.healthy:
@@ -65,7 +96,10 @@ class ActionSelfCheckResult(Action):
         else:
             dispatcher.utter_message(response="utter_self_check_nothing_healthy")
         await remember(tracker, result.findings, None, kind="self_check")
-        return cleared()
+        # Follow-ups ("what can I do about the saying no part?") work on the result's rows,
+        # the ones that most need care first.
+        rows = sorted(result.findings, key=lambda key: key.split(":")[1] not in result.needs_care)
+        return cleared() + [SlotSet(LAST_FINDINGS, rows), SlotSet(LAST_EVIDENCE, None)]
 
 
 class ActionCancelSelfCheck(Action):

@@ -2,10 +2,11 @@
 
 import base64
 import io
-from typing import Dict, NamedTuple, Optional
+from typing import Dict, NamedTuple, Optional, Sequence
 
-from tandem.knowledge import DIMENSIONS, Knowledge
 from storage.profiles import Summary
+from tandem.knowledge import DIMENSIONS, Knowledge
+from tandem.vocabulary import POLES, parse_keys
 
 
 class TopPattern(NamedTuple):
@@ -22,6 +23,13 @@ def top_pattern(summary: Summary) -> Optional[TopPattern]:
         return None
     pole, dimension = summary.most_frequent.split(":", 1)
     return TopPattern(pole, dimension, summary.counts[dimension][pole])
+
+
+def self_check_rows(keys: Sequence[str], kb: Knowledge) -> Dict[str, str]:
+    """The self-check's rows by side, as readable lists ("none" when a side is empty)."""
+    sides = {pole: [kb.dimension(f.dimension).name for f in parse_keys(keys) if f.pole == pole]
+             for pole in POLES}
+    return {pole: ", ".join(names) or kb.labels["no_rows"] for pole, names in sides.items()}
 
 
 def dimension_lines(summary: Summary, kb: Knowledge) -> str:

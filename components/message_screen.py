@@ -40,8 +40,12 @@ class MessageScreen(GraphComponent):
 
     @staticmethod
     def get_default_config() -> Dict[str, Any]:
-        """Messages longer than `max_chars` get a "please shorten it" answer."""
-        return {"max_chars": 3000}
+        """Messages longer than `max_chars` get a "please shorten it" answer.
+
+        Long messages are read (the analysis picks the sentences that carry patterns);
+        only what no channel would deliver whole is refused.
+        """
+        return {"max_chars": 20000}
 
     def __init__(self, config: Dict[str, Any]) -> None:
         self._max_chars = int(config["max_chars"])

@@ -1,12 +1,12 @@
 """Per-message slots cleared by Rasa itself, so a message costs one action-server call."""
 
 import functools
-from typing import Any, List
+from typing import Any, Iterable, List
 
 from rasa.core.actions.action import ActionExtractSlots
-from rasa.shared.core.events import Event, SlotSet
+from rasa.shared.core.events import Event, SlotSet, UserUttered
 
-from tandem.vocabulary import OPEN_QUESTIONS, PER_MESSAGE_SLOTS
+from tandem.vocabulary import OFFERS_KEPT_FOR_MESSAGES, OPEN_QUESTIONS, PER_MESSAGE_SLOTS
 
 
 def reset_events(tracker: Any) -> List[Event]:
@@ -22,7 +22,21 @@ def reset_events(tracker: Any) -> List[Event]:
     events.extend(SlotSet(name, None) for name, answers in OPEN_QUESTIONS.items()
                   if intent not in answers and tracker.slots.get(name) is not None
                   and tracker.get_slot(name))
+    events.extend(SlotSet(name, None) for name, kept in OFFERS_KEPT_FOR_MESSAGES.items()
+                  if tracker.slots.get(name) is not None and tracker.get_slot(name)
+                  and messages_since_offer(tracker.events, name) > kept)
     return events
+
+
+def messages_since_offer(events: Iterable[Event], slot: str) -> int:
+    """How many user messages arrived since `slot` was last given a value (this one too)."""
+    count = 0
+    for event in reversed(list(events)):
+        if isinstance(event, UserUttered):
+            count += 1
+        elif isinstance(event, SlotSet) and event.key == slot and event.value:
+            break
+    return count
 
 
 def clear_per_message_slots() -> str:

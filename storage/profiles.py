@@ -79,6 +79,9 @@ class Summary:
     counts: Dict[str, Dict[str, int]] = field(default_factory=dict)
     # the "pole:dimension" label found most often (ties: the most recent wins)
     most_frequent: Optional[str] = None
+    # the clear leanings of the latest self-check, and when it was done
+    self_check: List[str] = field(default_factory=list)
+    self_check_at: Optional[datetime] = None
 
 
 def summarise(rows: Sequence[Result]) -> Summary:
@@ -150,8 +153,13 @@ class ProfileStore:
             return list(query.order_by(Result.recorded_at, Result.id))
 
     def summary(self, sender_id: str) -> Summary:
-        """What a person has described over time (situations; self-checks are apart)."""
-        return summarise(self.results(sender_id, kind="situation"))
+        """What a person has described over time, and their latest self-check."""
+        found = summarise(self.results(sender_id, kind="situation"))
+        checks = self.results(sender_id, kind="self_check")
+        if checks:
+            found.self_check = json.loads(checks[-1].findings)
+            found.self_check_at = checks[-1].recorded_at
+        return found
 
     def record_feedback(self, sender_id: str, helpful: bool, findings: Sequence[str]) -> None:
         """Adds one answer to "was this helpful?"."""

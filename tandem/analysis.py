@@ -130,8 +130,9 @@ class Evidence:
 
 def sentence_findings(sentence_rankings: Optional[Sequence[Mapping]],
                       whole_ranking: Iterable[Mapping] = (),
-                      confident: float = SENTENCE_CONFIDENT) -> List[Evidence]:
-    """Patterns on two or more dimensions, each from its own sentence; else [].
+                      confident: float = SENTENCE_CONFIDENT,
+                      at_least: int = 2) -> List[Evidence]:
+    """Patterns on `at_least` (two) or more dimensions, each from its own sentence; else [].
 
     Args:
         sentence_rankings: the classifier's `sentence_rankings` (text and ranking per
@@ -139,6 +140,8 @@ def sentence_findings(sentence_rankings: Optional[Sequence[Mapping]],
         whole_ranking: the whole message's intent ranking; its top dimension, if found in
             a sentence, is reported first (this keeps single-pattern top-1 unchanged).
         confident: minimum top confidence for a sentence to count.
+        at_least: fewer dimensions than this is no result; a long message, read for its
+            sentences rather than as a whole, asks for one.
 
     Returns:
         The most confident finding per dimension, most confident first (the message's
@@ -153,7 +156,7 @@ def sentence_findings(sentence_rankings: Optional[Sequence[Mapping]],
         top = ranked[0]
         if top.dimension not in best or best[top.dimension].finding.confidence < top.confidence:
             best[top.dimension] = Evidence(top, str(entry.get("text") or ""))
-    if len(best) < 2:
+    if len(best) < at_least:
         return []
     overall = _best_per_dimension(situation_ranking(whole_ranking))
     lead = overall[0].dimension if overall else None

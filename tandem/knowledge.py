@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Dict, Optional
+from typing import Dict, Optional, Tuple
 
 import yaml
 
@@ -12,8 +12,9 @@ from tandem.vocabulary import DIMENSIONS, POLES
 
 # Short texts the actions put together: button titles, summary lines, chart labels.
 LABELS = ("none_of_these", "summary_line", "chart_title", "chart_codependent",
-          "chart_interdependent", "pattern_item", "standing_codependent", "standing_in_between",
-          "standing_interdependent", "self_check_line", "person_prefix")
+          "chart_interdependent", "standing_codependent", "standing_in_between",
+          "standing_interdependent", "self_check_line", "person_prefix", "pattern_line",
+          "no_rows")
 
 
 class KnowledgeError(ValueError):
@@ -65,6 +66,45 @@ class Concept:
 
 
 @dataclass(frozen=True)
+class ArticlePoint:
+    """One sentence of what the article says, with the section it comes from."""
+
+    text: str
+    section: str
+
+
+@dataclass(frozen=True)
+class PoleTalk:
+    """How Tandem talks about one side of one row (knowledge/conversation.yml)."""
+
+    # One-sentence reflections of the person's own part; {other} names the other person.
+    reflect_self: Tuple[str, ...]
+    # The same when the person describes someone else's part; {person} / {Person}.
+    reflect_other: Tuple[str, ...]
+    article_points: Tuple[ArticlePoint, ...]
+    # Rounds of Tandem's own suggestions: what to try (codependent side), or what keeps it
+    # healthy and what to watch for (interdependent side).
+    suggestions: Tuple[Tuple[str, ...], ...]
+    # Words that point to this side of the row, for "why?".
+    cues: Tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class DimensionTalk:
+    """Open questions for one row and how Tandem talks about each side."""
+
+    open_questions: Tuple[str, ...]
+    interdependent: PoleTalk
+    codependent: PoleTalk
+
+    def pole(self, pole: str) -> PoleTalk:
+        """The talk for `pole`."""
+        if pole not in POLES:
+            raise KeyError(pole)
+        return self.interdependent if pole == "interdependent" else self.codependent
+
+
+@dataclass(frozen=True)
 class Knowledge:
     """Everything Tandem says about the article."""
 
@@ -73,6 +113,9 @@ class Knowledge:
     labels: Dict[str, str]
     dimensions: Dict[str, Dimension]
     concepts: Dict[str, Concept]
+    talk: Dict[str, DimensionTalk]
+    # The short citation used once the full one has been given in a conversation.
+    short_attribution: str = "Martin, 2018"
 
     def dimension(self, key: str) -> Dimension:
         """The dimension with public key `key`."""
@@ -97,7 +140,49 @@ def _pole_entry(raw: dict, dimension: str, pole: str) -> PoleEntry:
     )
 
 
-def parse(raw: dict) -> Knowledge:
+def _texts(mapping: dict, key: str, where: str, at_least: int = 1) -> Tuple[str, ...]:
+    values = mapping.get(key) if isinstance(mapping, dict) else None
+    if (not isinstance(values, list) or len(values) < at_least
+            or not all(isinstance(v, str) and v.strip() for v in values)):
+        raise KnowledgeError(f"{where}: '{key}' needs at least {at_least} non-empty texts")
+    return tuple(v.strip() for v in values)
+
+
+def _pole_talk(raw: dict, where: str, pole: str) -> PoleTalk:
+    points = raw.get("article_points") if isinstance(raw, dict) else None
+    if not isinstance(points, list) or not points:
+        raise KnowledgeError(f"{where}: 'article_points' is missing")
+    rounds = raw.get("try" if pole == "codependent" else "keep_healthy")
+    if not isinstance(rounds, list) or not rounds:
+        raise KnowledgeError(f"{where}: its suggestions are missing")
+    return PoleTalk(
+        reflect_self=_texts(raw, "reflect_self", where),
+        reflect_other=_texts(raw, "reflect_other", where),
+        article_points=tuple(ArticlePoint(_require(p, "text", where), _require(p, "section", where))
+                             for p in points),
+        suggestions=tuple(_texts({"round": r}, "round", where) for r in rounds),
+        cues=tuple(c.lower() for c in _texts(raw, "cues", where)),
+    )
+
+
+def parse_talk(raw: dict) -> Dict[str, DimensionTalk]:
+    """Validate knowledge/conversation.yml: open questions and talk for every row and side."""
+    rows = (raw or {}).get("dimensions") or {}
+    if set(rows) != set(DIMENSIONS):
+        raise KnowledgeError(f"conversation dimensions must be exactly {DIMENSIONS}")
+    return {
+        key: DimensionTalk(
+            open_questions=_texts(rows[key], "open_questions", f"conversation.{key}"),
+            interdependent=_pole_talk(rows[key].get("interdependent"),
+                                      f"conversation.{key}.interdependent", "interdependent"),
+            codependent=_pole_talk(rows[key].get("codependent"),
+                                   f"conversation.{key}.codependent", "codependent"),
+        )
+        for key in DIMENSIONS
+    }
+
+
+def parse(raw: dict, talk: Optional[dict] = None) -> Knowledge:
     """Validate the raw YAML structure and build the typed knowledge."""
     source = raw.get("source") or {}
     for field in ("author", "title", "publisher", "year"):
@@ -141,14 +226,24 @@ def parse(raw: dict) -> Knowledge:
         labels={key: _require(labels, key, "labels") for key in LABELS},
         dimensions=dimensions,
         concepts=concepts,
+        talk=parse_talk(talk or {}),
     )
 
 
+# How Tandem talks about each row lives beside the article's content.
+CONVERSATION_FILE = "conversation.yml"
+
+
 def load(path: Optional[Path] = None) -> Knowledge:
-    """Load and validate a knowledge file (default: settings.knowledge_path())."""
+    """Load and validate a knowledge file (default: settings.knowledge_path()).
+
+    Its companion knowledge/conversation.yml, in the same folder, is loaded with it.
+    """
     path = path or settings.knowledge_path()
     with open(path, encoding="utf-8") as handle:
-        return parse(yaml.safe_load(handle))
+        raw = yaml.safe_load(handle)
+    with open(Path(path).with_name(CONVERSATION_FILE), encoding="utf-8") as handle:
+        return parse(raw, yaml.safe_load(handle))
 
 
 @lru_cache(maxsize=1)

@@ -241,7 +241,10 @@ _SELF_HARM_PLAN = [
 # intimidating. "My" marks the speaker's phone or friends, so "I check his phone" (the
 # speaker's own insecurity) is not read as being controlled.
 _YOUNG = (r"(?:(?:[0-9]|1[01]) ?(?:yo|y/o|year old|yr old)|\d+ ?month old|toddler|baby|babies|newborn|little one|"
-          r"little ones|kids|children|niece|nephew|little (?:sisters?|brothers?))")
+          r"little ones|kids|children|niece|nephew|little (?:sisters?|brothers?)|"
+          # "my grandson, he's four": an age said on its own (never "one": "she's one of ...").
+          r"(?:he|she)'?s (?:[2-9]|1[01]|two|three|four|five|six|seven|eight|nine|ten|eleven)"
+          r"(?! (?:hours?|days?|weeks?|months?|years?|times|minutes?|mins?|o'?clock|pm|am|and)))")
 # Up to three words between a person and what they do, none of them a negation.
 # Reported speech ("she told me she'd read my messages") is an account, not the pattern.
 _GAP = (r"(?:(?!(?:doesn'?t|don'?t|didn'?t|never|not|won'?t|wouldn'?t|isn'?t|told|said|admitted|"
@@ -383,6 +386,10 @@ _CHILD_EXTRA = [
     rf"(?=.*\b{_MINOR}\b).*\b(?:bruises?|flinch\w*)\b",
     rf"(?=.*\b{_MINOR}\b).*\b(?:grown man|older man|adult|stranger|older guy)\b.*\b(?:pics|photos|pictures|nudes|meet)\b",
     r"\b(?:hits?|hit|slapped|smacked|punched|kicked) (?:our|my|his|her|their|the) (?:\d+ ?(?:yo|yr old|yrs? old|year old)|little (?:one|boy|girl))\b",
+    # A young child left on their own while the carer is out.
+    rf"(?=.*\b{_YOUNG}\b).*\b(?:(?:was|were|is|are|been|being) (?:left )?on (?:their|his|her) own\b"
+    r"(?! with)|left (?:him|her|them) (?:asleep|alone|on (?:his|her|their) own)|gone (?:out )?to "
+    r"the pub)",
     rf"(?=.*\b{_YOUNG}\b).*\bon (?:their|his|her) own (?:since|for (?:days|hours|the weekend)|"
     r"all (?:day|night|weekend))\b",
     r"\bnever see (?:her|him|them) (?:breathe|alive) again\b",

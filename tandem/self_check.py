@@ -1,5 +1,6 @@
 """Scoring the guided self-check: where nine answers put a person, row by row."""
 
+import re
 from dataclasses import dataclass
 from typing import Dict, List, Mapping, Optional, Tuple
 
@@ -9,6 +10,33 @@ from tandem.vocabulary import DIMENSIONS, Finding, other_pole
 ANSWERS = ("often", "sometimes", "rarely")
 # Two rows at most are singled out as needing care, so the result stays readable.
 MAX_NEEDS_CARE = 2
+
+
+# Typed answers in people's own words, most specific first ("not often" before "often").
+_FREQUENCY_WORDS: Tuple[Tuple[str, Tuple[str, ...]], ...] = (
+    ("sometimes", ("not always", "not every time", "now and again", "now and then", "it depends",
+                   "depends", "here and there", "on and off", "once in a while", "half the time",
+                   "50/50", "occasionally", "sometimes", "sort of", "kind of", "a bit",
+                   "from time to time", "some days")),
+    ("rarely", ("not often", "not much", "not really", "hardly ever", "almost never", "hardly",
+                "rarely", "seldom", "never", "barely", "not very often", "nope", "no")),
+    ("often", ("all the time", "every single time", "every time", "every day", "most of the time",
+               "pretty much always", "always", "constantly", "often", "a lot", "loads", "usually",
+               "mostly", "frequently", "daily", "yes", "yeah", "definitely", "too often")),
+)
+# A longer message is not an answer to "how often ...?".
+MAX_ANSWER_WORDS = 12
+
+
+def read_frequency(text: str) -> Optional[str]:
+    """"every single time, sadly" -> "often"; None when the words are not an answer."""
+    lowered = " " + " ".join(re.findall(r"[a-z0-9/']+", text.lower())) + " "
+    if not lowered.strip() or len(lowered.split()) > MAX_ANSWER_WORDS:
+        return None
+    found = [(lowered.find(f" {phrase} "), answer) for answer, phrases in _FREQUENCY_WORDS
+             for phrase in phrases if f" {phrase} " in lowered]
+    # The earliest phrase decides: "sometimes, not often" is "sometimes".
+    return min(found)[1] if found else None
 
 
 def standing(answer: Optional[str], often_means: str) -> Optional[str]:
@@ -57,19 +85,27 @@ def result_lines(result: SelfCheckResult, kb: Knowledge) -> str:
         name=kb.dimension(d).name, standing=words[pole]) for d, pole in result.standings)
 
 
+# What people put before naming someone: "it's about my mum", "with Sam", "probably my ex".
+_LEAD_IN = re.compile(r"^(?:(?:it'?s|its|it is|this is|that'?s|about|with|for|probably|"
+                      r"um+|er+m?|hmm+|well|ok(?:ay)?|so|the relationship|me and|between)"
+                      r"\b[\s,]*)+", re.IGNORECASE)
+
+
 def person_phrase(text: str, kb: Knowledge) -> Optional[str]:
-    """"my mum" -> "your mum", "Sam" -> "Sam"; None when no one is named."""
-    words = text.strip().strip(".!?").split()
-    if not words or len(words) > 8:
+    """Who the self-check is about: "my mum" -> "your mum", "Sam" -> "Sam", or None.
+
+    "It's about my boyfriend, Dev" -> "your boyfriend": the relation, not the whole answer.
+    """
+    cleaned = text.strip().strip(".!?")
+    mine = re.search(r"\bmy ([a-z'-]+(?: [a-z'-]+){0,2}?)(?=$|[,.;:!?]| and\b| who\b| because\b)",
+                     cleaned, re.IGNORECASE)
+    mine = mine or re.search(r"\bmy ([a-z'-]+)", cleaned, re.IGNORECASE)
+    if mine:
+        return f"{kb.labels['person_prefix']} {mine.group(1).strip()}"
+    cleaned = _LEAD_IN.sub("", cleaned).strip(" ,")
+    words = cleaned.split()
+    if not words or len(words) > 4:
         return None
-    lowered = [w.lower() for w in words]
-    if lowered[0] == "with":
-        words, lowered = words[1:], lowered[1:]
-    said_my = bool(lowered) and lowered[0] == "my"
-    if said_my:
-        words = words[1:]
-    if not words:
-        return None
-    if not said_my and words[0][0].isupper():
+    if words[0][0].isupper():
         return " ".join(words)  # a name
     return f"{kb.labels['person_prefix']} {' '.join(words)}"

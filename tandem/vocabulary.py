@@ -35,6 +35,13 @@ LAST_FINDINGS = "last_findings"
 LAST_ALTERNATIVES = "last_alternatives"
 CORRECTING = "correcting"
 FEEDBACK_PENDING = "feedback_pending"
+# The sentence (or message) the latest finding came from, for "why?".
+LAST_EVIDENCE = "last_evidence"
+# Whose pattern the latest findings described (the `about` of that message), for follow-ups.
+LAST_ABOUT = "last_about"
+# What Tandem has already said in this session (tandem.conversation.Memory), so no
+# paragraph is repeated and the full citation is given once.
+SHARED = "shared"
 SAFETY_CHECK_PENDING = "safety_check_pending"
 # Set by action_forget_me once the person confirmed; the store then deletes instead of saving.
 FORGET_SLOT = "forget_confirmed"
@@ -63,10 +70,11 @@ SAFETY_ANSWERS = ("affirm", "deny", "safety_safe", "safety_not_safe", "safety_ra
 # An open question's slot survives only a message that answers it: a "no" three messages
 # after "are you safe right now?" is not an answer to it.
 OPEN_QUESTIONS: Dict[str, Tuple[str, ...]] = {
-    CANDIDATES: ("choose_dimension", "deny"),
-    CORRECTING: ("choose_dimension", "deny"),
     SAFETY_CHECK_PENDING: SAFETY_ANSWERS,
 }
+# Buttons stay valid for a few messages: the person may say "hmm" or ask something first,
+# then type "the feelings one". After this many further messages the offer is dropped.
+OFFERS_KEPT_FOR_MESSAGES: Dict[str, int] = {CANDIDATES: 3, CORRECTING: 3}
 
 # The tracker store's sender_id column.
 MAX_SENDER_ID = 255

@@ -84,14 +84,18 @@ async def test_confident_situation_is_explained(dispatcher, make_tracker, domain
                            ranking((intent, 0.93), ("greet", 0.07)))
     events = await run(ActionAnalyzeSituation(), dispatcher, tracker, domain)
     key = f"{pole}:{dimension}"
-    assert slots(events) == {"findings": [key], "pattern": pole, "risk_detected": False,
-                             "about": "self", "clarify_candidates": None,
-                             "last_findings": [key], "last_alternatives": [],
-                             "feedback_pending": [key]}
-    assert responses(dispatcher) == ["utter_finding", "utter_explanation",
-                                     f"utter_contrast_{pole}", "utter_ask_helpful"]
-    finding = dispatcher.messages[0]
-    assert finding["table_cell"] and "Sharon Martin" in finding["attribution"]
+    state = slots(events)
+    shared = state.pop("shared")
+    assert state == {"findings": [key], "pattern": pole, "risk_detected": False,
+                     "about": "self", "clarify_candidates": None,
+                     "last_findings": [key], "last_alternatives": [],
+                     "last_evidence": "I do a lot for my family", "last_about": "self"}
+    assert "cited" in shared
+    # Reflection, the pattern with its table cell, one article point with quick replies.
+    assert responses(dispatcher) == ["utter_reflection", "utter_pattern",
+                                     f"utter_point_{pole}"]
+    pattern = dispatcher.messages[1]
+    assert pattern["table_cell"] and "Sharon Martin" in pattern["citation"]
 
 
 @pytest.mark.parametrize("text, about", [
@@ -111,24 +115,63 @@ async def test_about_names_whose_pattern_it_is(dispatcher, make_tracker, domain,
     assert slots(events)["about"] == about
 
 
-async def test_unsure_situation_asks_with_buttons(dispatcher, make_tracker, domain) -> None:
-    tracker = make_tracker("he really needs me", "situation_codependent_helping", 0.42, ranking(
-        ("situation_codependent_helping", 0.42), ("situation_codependent_self_worth", 0.40),
+async def test_a_near_tie_asks_with_buttons(dispatcher, make_tracker, domain) -> None:
+    tracker = make_tracker("he really needs me", "situation_codependent_helping", 0.30, ranking(
+        ("situation_codependent_helping", 0.30), ("situation_codependent_self_worth", 0.28),
         ("situation_codependent_give_and_take", 0.10)))
     events = await run(ActionAnalyzeSituation(), dispatcher, tracker, domain)
     assert responses(dispatcher) == ["utter_ask_clarify"]
     buttons = dispatcher.messages[0]["buttons"]
+    # Only the two rows that are genuinely tied, and a way out.
     assert [b["payload"] for b in buttons] == [
         '/choose_dimension{"dimension":"helping"}',
         '/choose_dimension{"dimension":"self_worth"}',
-        '/choose_dimension{"dimension":"give_and_take"}',
         "/deny",
     ]
     assert all(b["title"] for b in buttons)
     state = slots(events)
     assert state["findings"] == [] and state["pattern"] is None and state["about"] is None
-    assert state["clarify_candidates"] == ["codependent:helping", "codependent:self_worth",
-                                           "codependent:give_and_take"]
+    assert state["clarify_candidates"] == ["codependent:helping", "codependent:self_worth"]
+
+
+async def test_unsure_without_a_tie_asks_one_open_question(dispatcher, make_tracker,
+                                                           domain) -> None:
+    tracker = make_tracker("things with my mum are a lot", "situation_codependent_feelings",
+                           0.25, ranking(("situation_codependent_feelings", 0.25),
+                                         ("situation_codependent_security", 0.12),
+                                         ("situation_codependent_give_and_take", 0.08)))
+    events = await run(ActionAnalyzeSituation(), dispatcher, tracker, domain)
+    assert responses(dispatcher) == ["utter_open_question"]
+    assert "buttons" not in dispatcher.messages[0] or not dispatcher.messages[0]["buttons"]
+    assert dispatcher.messages[0]["question"].endswith("?")
+    assert slots(events)["clarify_candidates"] is None
+
+
+@pytest.mark.parametrize("typed, dimension", [
+    ("the second one", "self_worth"),
+    ("the feelings one", "feelings"),
+    ("saying no", "boundaries"),
+    ("first", "helping"),
+    ("the last one", "boundaries"),
+])
+async def test_a_typed_answer_picks_an_offered_row(dispatcher, make_tracker, domain, typed,
+                                                   dimension) -> None:
+    offered = ["codependent:helping", "codependent:self_worth", "codependent:feelings",
+               "codependent:boundaries"]
+    tracker = make_tracker(typed, "situation_codependent_boundaries", 0.4,
+                           ranking(("situation_codependent_boundaries", 0.4)),
+                           slots={"clarify_candidates": offered})
+    events = await run(ActionAnalyzeSituation(), dispatcher, tracker, domain)
+    assert slots(events)["findings"] == [f"codependent:{dimension}"]
+
+
+async def test_a_question_never_gets_a_menu(dispatcher, make_tracker, domain) -> None:
+    tracker = make_tracker("what if I said no to her?", "situation_codependent_boundaries",
+                           0.3, ranking(("situation_codependent_boundaries", 0.3),
+                                        ("situation_interdependent_boundaries", 0.28)))
+    events = await run(ActionAnalyzeSituation(), dispatcher, tracker, domain)
+    assert responses(dispatcher) == ["utter_question_not_situation"]
+    assert slots(events)["findings"] == []
 
 
 async def test_danger_in_a_situation_gets_safety_not_explanation(dispatcher, make_tracker,
@@ -158,13 +201,14 @@ async def test_picked_dimension_completes_analysis(dispatcher, make_tracker, dom
                                                          "codependent:self_worth"],
                                   "dimension": "self_worth"})
     events = await run(ActionResolveClarification(), dispatcher, tracker, domain)
-    assert slots(events) == {"findings": ["codependent:self_worth"], "pattern": "codependent",
-                             "risk_detected": False, "about": "self",
-                             "clarify_candidates": None, "dimension": None, "correcting": None,
-                             "last_findings": ["codependent:self_worth"],
-                             "last_alternatives": [],
-                             "feedback_pending": ["codependent:self_worth"]}
-    assert responses(dispatcher)[0] == "utter_finding"
+    state = slots(events)
+    state.pop("shared")
+    assert state == {"findings": ["codependent:self_worth"], "pattern": "codependent",
+                     "risk_detected": False, "about": "self",
+                     "clarify_candidates": None, "dimension": None, "correcting": None,
+                     "last_findings": ["codependent:self_worth"], "last_alternatives": [],
+                     "last_evidence": "", "last_about": "self"}
+    assert responses(dispatcher)[:2] == ["utter_reflection", "utter_pattern"]
 
 
 async def test_picked_dimension_without_context_asks_for_the_situation(dispatcher, make_tracker,
@@ -260,7 +304,7 @@ async def test_typed_dimension_word_with_nothing_asked_is_analysed(dispatcher, m
     events = await run(ActionResolveClarification(), dispatcher, tracker, domain)
     assert slots(events)["findings"] == ["codependent:identity"]
     assert slots(events)["dimension"] is None
-    assert responses(dispatcher)[0] == "utter_finding"
+    assert responses(dispatcher)[1] == "utter_pattern"
 
 
 async def test_new_session_carries_slots_over(dispatcher, make_tracker, domain) -> None:

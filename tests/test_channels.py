@@ -53,7 +53,7 @@ def test_slack_direct_message_gets_the_explanation(platforms: Platforms) -> None
     person = SlackClient(platforms.bot, platforms.slack)
     texts = person.say("I do all the cooking, cleaning and bills and my husband never even "
                        "asks how my day was. I'm exhausted and nobody helps me.")
-    assert any("This sounds like a codependent pattern around give and take" in t
+    assert any("That sounds like a codependent pattern around give and take" in t
                for t in texts)
     assert platforms.bot.slots(person.sender)["findings"] == ["codependent:give_and_take"]
 
@@ -72,7 +72,7 @@ def test_slack_clarifying_buttons_and_the_click_resolves_them(platforms: Platfor
     dimension = json.loads(first["value"][first["value"].index("{"):])["dimension"]
     findings = platforms.bot.slots(person.sender)["findings"]
     assert len(findings) == 1 and findings[0].endswith(f":{dimension}")
-    assert any(t.startswith("This sounds like") for t in texts)
+    assert any(t.startswith("That sounds like") for t in texts)
 
 
 @pytest.mark.parametrize("headers", [
@@ -142,7 +142,7 @@ def test_telegram_message_gets_the_explanation(platforms: Platforms) -> None:
     person = TelegramClient(platforms.bot, platforms.telegram)
     texts = person.say("my girlfriend and I each have our own friends and hobbies and we "
                        "still make time for each other, it feels balanced")
-    assert any(t.startswith("This sounds like an interdependent (healthy) pattern") for t in texts)
+    assert any(t.startswith("That sounds like an interdependent (healthy) pattern") for t in texts)
     assert all("**" not in t and "<b>" not in t for t in texts)  # plain text on Telegram
 
 
@@ -157,7 +157,7 @@ def test_telegram_buttons_are_an_inline_keyboard_and_a_press_resolves_them(
     assert all(len(row) == 1 for row in rows)  # one per row: readable on a phone
     assert all(len(b["callback_data"].encode()) <= 64 for b in buttons)  # Bot API limit
     texts = person.deliver(person.button_update(buttons[0]["callback_data"]))
-    assert any(t.startswith("This sounds like") for t in texts)
+    assert any(t.startswith("That sounds like") for t in texts)
     assert platforms.telegram.calls_to("answerCallbackQuery")
 
 
@@ -210,7 +210,7 @@ def test_socketio_ignores_malformed_messages_and_keeps_serving(platforms: Platfo
 @pytest.mark.parametrize("text, answer", [
     ("", "didn't catch anything"),
     ("  \n\t ", "didn't catch anything"),
-    ("I do everything for him. " * 4_000, "a lot at once"),  # 100,000 characters
+    ("I do everything for him. " * 4_000, "more than I can take in"),  # 100,000 characters
     ("\U0001F494\U0001F494", "only read words"),
     ("thanks \ud800", ""),
     ("/situation_codependent_helping", ""),
@@ -261,6 +261,6 @@ def test_same_findings_and_safety_flag_on_every_channel(platforms: Platforms,
             if risk:
                 assert "1-800-799-7233" in replies and "findahelpline.com" in replies
             else:
-                assert "This sounds like" in replies
+                assert "That sounds like" in replies
     finally:
         person.close()

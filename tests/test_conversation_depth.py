@@ -7,7 +7,14 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from tandem import analysis, knowledge, self_check, text
 from actions.actions import ActionAnalyzeSituation, ActionResolveClarification
-from actions.followup_actions import ActionCorrectFinding, ActionFollowUp, ActionRecordFeedback
+from actions.followup_actions import (
+    ActionAboutTheAnswer,
+    ActionCloseTurn,
+    ActionCorrectFinding,
+    ActionFollowUp,
+    ActionRecordFeedback,
+    ActionRespondToDistress,
+)
 from actions.self_check_actions import (
     ActionCancelSelfCheck,
     ActionSelfCheckResult,
@@ -81,11 +88,10 @@ async def test_several_patterns_are_quoted_and_summed_up(make_tracker, domain, d
     events = await run(ActionAnalyzeSituation(), dispatcher, tracker, domain)
     assert slots(events)["findings"] == ["codependent:helping", "interdependent:identity"]
     assert slots(events)["pattern"] == "mixed" and slots(events)["about"] == "self"
-    assert responses(dispatcher) == ["utter_finding_quoted", "utter_explanation",
-                                     "utter_finding_quoted", "utter_explanation",
-                                     "utter_multi_summary_mixed", "utter_ask_helpful"]
-    assert dispatcher.messages[0]["quote"] == "I cover his shifts so his boss won't find out"
-    assert dispatcher.messages[4]["count"] == 2
+    # One line per pattern with the person's words, then the quick replies.
+    assert responses(dispatcher) == ["utter_several_patterns", "utter_several_summary_mixed"]
+    assert '"I cover his shifts so his boss won\'t find out"' in dispatcher.messages[0]["lines"]
+    assert dispatcher.messages[0]["count"] == 2
     assert len(profile_store.results("test-user")) == 1
 
 
@@ -93,20 +99,124 @@ def followup(make_tracker, intent: str, last: List[str], **extra: Any):
     return make_tracker("why?", intent, slots={"last_findings": last, **extra})
 
 
-@pytest.mark.parametrize("intent, response", [("ask_why", "utter_why"),
-                                              ("ask_what_to_do", "utter_what_to_do"),
-                                              ("tell_me_more", "utter_tell_me_more")])
-async def test_follow_ups_answer_from_the_article(make_tracker, domain, dispatcher, intent,
-                                                  response) -> None:
-    events = await run(ActionFollowUp(), dispatcher,
-                       followup(make_tracker, intent, ["codependent:helping"]), domain)
-    assert events == []
-    message = dispatcher.messages[0]
-    assert message["response"] == response
-    text = domain["responses"][response][0]["text"].format(**message)
-    assert "Article section" in text
-    if intent == "tell_me_more":
-        assert message["concept_section"] == "Helping vs. enabling"
+async def follow_up(make_tracker, domain, intent: str, last: List[str],
+                    **extra: Any) -> "tuple[CollectingDispatcher, Dict[str, Any]]":
+    """Runs one follow-up; returns what was said and the slots set."""
+    said = CollectingDispatcher()
+    events = await run(ActionFollowUp(), said, followup(make_tracker, intent, last, **extra),
+                       domain)
+    return said, slots(events)
+
+
+def rendered(domain, message: Dict[str, Any]) -> str:
+    """A message's text as the person sees it."""
+    return domain["responses"][message["response"]][0]["text"].format(**message)
+
+
+@pytest.mark.parametrize("intent, pole, firsts", [
+    ("ask_why", "codependent", ["utter_why_words", "utter_why_idea", "utter_why_said_all"]),
+    ("ask_what_to_do", "codependent", ["utter_try_codependent_0", "utter_try_codependent_1",
+                                       "utter_try_said_all_codependent"]),
+    ("ask_what_to_do", "interdependent", ["utter_try_interdependent_0",
+                                          "utter_try_interdependent_1",
+                                          "utter_try_said_all_interdependent"]),
+    ("ask_healthy", "codependent", ["utter_healthy_side", "utter_healthy_said_codependent"]),
+    ("ask_healthy", "interdependent", ["utter_healthy_already",
+                                       "utter_healthy_said_interdependent"]),
+    ("tell_me_more", "codependent", ["utter_tell_me_more", "utter_more_point"]),
+])
+async def test_a_follow_up_asked_again_offers_something_new_then_says_so(
+        make_tracker, domain, intent, pole, firsts) -> None:
+    shared: List[str] = []
+    texts = []
+    for expected in firsts:
+        said, state = await follow_up(make_tracker, domain, intent, [f"{pole}:give_and_take"],
+                                      shared=shared,
+                                      last_evidence="I do everything and he never offers")
+        assert responses(said) == [expected]
+        texts.append(rendered(domain, said.messages[0]))
+        shared = state["shared"]
+    assert len(set(texts)) == len(texts)
+
+
+async def test_suggestions_are_tandem_s_and_fit_the_row(make_tracker, domain) -> None:
+    said, _ = await follow_up(make_tracker, domain, "ask_what_to_do", ["codependent:helping"])
+    text = rendered(domain, said.messages[0])
+    assert "Tandem's suggestions" in text and "the article says" not in text.lower()
+    assert said.messages[0]["options"].count("\n- ") >= 1
+
+
+async def test_why_names_the_words_that_led_to_the_reading(make_tracker, domain) -> None:
+    said, _ = await follow_up(make_tracker, domain, "ask_why", ["codependent:give_and_take"],
+                              last_evidence="honestly I do everything and she never offers")
+    text = rendered(domain, said.messages[0])
+    assert '"i do everything"' in text and '"never offers"' in text
+
+
+async def test_a_follow_up_names_the_self_check_row_asked_about(make_tracker, domain) -> None:
+    tracker = make_tracker("what can I do about the saying no part?", "ask_what_to_do",
+                           entities=[{"entity": "dimension", "value": "boundaries"}],
+                           slots={"last_findings": ["codependent:give_and_take",
+                                                    "codependent:boundaries"]})
+    said = CollectingDispatcher()
+    await run(ActionFollowUp(), said, tracker, domain)
+    assert "no" in said.messages[0]["options"].lower()
+    boundaries = knowledge.get().talk["boundaries"].codependent.suggestions[0]
+    assert said.messages[0]["options"].splitlines()[0] == f"- {boundaries[0]}"
+
+
+@pytest.mark.parametrize("intent, found, response", [
+    ("ask_blame", ["codependent:helping"], "utter_about_blame"),
+    ("ask_blame", [], "utter_about_blame_no_finding"),
+    ("ask_normal", ["codependent:helping"], "utter_about_normal"),
+    ("ask_should_leave", ["codependent:helping"], "utter_about_should_leave"),
+])
+async def test_questions_about_the_answer_get_a_direct_reply(make_tracker, domain, dispatcher,
+                                                             intent, found, response) -> None:
+    tracker = make_tracker("so it's my fault?", intent, slots={"last_findings": found})
+    events = slots(await run(ActionAboutTheAnswer(), dispatcher, tracker, domain))
+    assert responses(dispatcher) == [response] and list(events) == ["shared"]
+    # Asked again, it is answered in other words.
+    again = CollectingDispatcher()
+    tracker = make_tracker("so it's my fault?", intent,
+                           slots={"last_findings": found, "shared": events["shared"]})
+    await run(ActionAboutTheAnswer(), again, tracker, domain)
+    assert responses(again) == [f"{response}_1"]
+
+
+async def test_questions_about_the_answer_while_abuse_is_known(make_tracker, domain,
+                                                               dispatcher) -> None:
+    tracker = make_tracker("should I leave him?", "ask_should_leave",
+                           slots={"risk": "abuse", "last_findings": ["codependent:helping"]})
+    await run(ActionAboutTheAnswer(), dispatcher, tracker, domain)
+    assert "utter_safety_abuse_resources" in responses(dispatcher)
+
+
+async def test_was_this_helpful_is_asked_once_and_only_after_an_answer(make_tracker,
+                                                                       domain) -> None:
+    nothing = CollectingDispatcher()
+    await run(ActionCloseTurn(), nothing, make_tracker("thanks", "thanks"), domain)
+    assert responses(nothing) == ["utter_thanks"]
+    first = CollectingDispatcher()
+    events = slots(await run(ActionCloseTurn(), first, make_tracker(
+        "thanks", "thanks", slots={"shared": ["answer#0"],
+                                   "last_findings": ["codependent:helping"]}), domain))
+    assert responses(first) == ["utter_thanks", "utter_ask_helpful"]
+    assert events["feedback_pending"] == ["codependent:helping"]
+    again = CollectingDispatcher()
+    await run(ActionCloseTurn(), again, make_tracker("bye", "goodbye",
+                                                     slots={"shared": events["shared"]}), domain)
+    assert responses(again) == ["utter_goodbye"]
+
+
+@pytest.mark.parametrize("risk, response", [(None, "utter_distress"),
+                                            ("self_harm", "utter_safety_offer_stands_self_harm")])
+async def test_distress_is_met_with_care_and_safety_holds(make_tracker, domain, dispatcher,
+                                                          risk, response) -> None:
+    tracker = make_tracker("i'm just so tired of all of it", "distress", slots={"risk": risk})
+    await run(ActionRespondToDistress(), dispatcher, tracker, domain)
+    assert responses(dispatcher) == [response]
+    assert not dispatcher.messages[0].get("buttons")
 
 
 async def test_follow_up_without_a_finding_asks_for_a_situation(make_tracker, domain,
@@ -181,9 +291,29 @@ def test_answers_are_read_in_each_question_s_direction() -> None:
 
 @pytest.mark.parametrize("typed, phrase", [
     ("my mum", "your mum"), ("With my husband", "your husband"), ("partner", "your partner"),
-    ("Sam", "Sam"), ("", None), ("a b c d e f g h i", None)])
+    ("Sam", "Sam"), ("", None), ("a b c d e f g h i", None),
+    ("It's about my boyfriend, Dev", "your boyfriend"), ("Probably my ex and me", "your ex"),
+    ("my older sister who lives abroad", "your older sister"), ("with Sam from work", "Sam from work")])
 def test_person_phrase(typed: str, phrase: Any) -> None:
     assert self_check.person_phrase(typed, knowledge.get()) == phrase
+
+
+@pytest.mark.parametrize("typed, answer", [
+    ("every single time, sadly", "often"), ("Now and again, depends on the week", "sometimes"),
+    ("not often", "rarely"), ("hardly ever tbh", "rarely"), ("not always", "sometimes"),
+    ("I dunno", None),
+    ("my sister pays for everything and her husband never offers to help at all, ever", None)])
+def test_answers_in_people_s_own_words(typed: str, answer: Any) -> None:
+    assert self_check.read_frequency(typed) == answer
+
+
+async def test_the_form_reads_an_answer_in_the_person_s_words(make_tracker, domain,
+                                                              dispatcher) -> None:
+    tracker = make_tracker("every single time, sadly", "answer_frequency",
+                           slots={"requested_slot": "sc_feelings", "check_person": "your mum"})
+    events = await ValidateSelfCheckForm().get_extraction_events(dispatcher, tracker, domain)
+    assert {"event": "slot", "name": "sc_feelings", "value": "often",
+            "timestamp": None} in events
 
 
 def test_validation_turns_my_into_your(make_tracker, domain, dispatcher) -> None:
@@ -198,12 +328,19 @@ async def test_self_check_result_names_what_needs_care_and_what_is_healthy(
     tracker = make_tracker("/answer_frequency", "answer_frequency",
                            slots={"check_person": "your mum", **answers})
     events = slots(await run(ActionSelfCheckResult(), dispatcher, tracker, domain))
+    # One heading, one message for what needs care, one for what is healthy.
     assert responses(dispatcher) == ["utter_self_check_result", "utter_self_check_needs_care",
-                                     "utter_self_check_needs_care", "utter_self_check_healthy"]
-    assert all(value is None for value in events.values()) and len(events) == 10
+                                     "utter_self_check_healthy"]
+    assert dispatcher.messages[1]["names"] == "give and take and your feelings"
+    # The form's answers are cleared; the result's rows stay for follow-ups, care first.
+    rows = events.pop("last_findings")
+    assert {rows[0], rows[1]} == {"codependent:give_and_take", "codependent:feelings"}
+    assert all(value is None for value in events.values()) and len(events) == 11
     (row,) = profile_store.results("test-user", kind="self_check")
     assert "codependent:give_and_take" in row.findings
-    assert profile_store.summary("test-user").total == 0  # summaries count situations only
+    found = profile_store.summary("test-user")
+    assert found.total == 0  # situations are counted apart ...
+    assert "codependent:give_and_take" in found.self_check  # ... from the latest self-check
 
 
 async def test_cancelling_clears_the_answers(make_tracker, domain, dispatcher) -> None:

@@ -62,7 +62,7 @@ def explained_after_restart(bot: Bot, port: int, log: Path, sender: str,
     restarted = start_action_server(bot.env, port, log)
     try:
         wait_http(f"http://127.0.0.1:{port}/health", 120, restarted)
-        assert "This sounds like" in texts(bot.send(sender, text))
+        assert "That sounds like" in texts(bot.send(sender, text))
         return [e["text"] for e in bot.tracker(sender)["events"] if e["event"] == "user"]
     finally:
         stop_process(restarted)
@@ -70,7 +70,7 @@ def explained_after_restart(bot: Bot, port: int, log: Path, sender: str,
 
 def test_action_server_down_gets_a_short_reply_and_recovers(bot: Bot, tmp_path: Path) -> None:
     sender = f"fault-{uuid.uuid4().hex[:8]}"
-    assert "This sounds like" in texts(bot.send(
+    assert "That sounds like" in texts(bot.send(
         sender, "I always lie to my sister's boss and say she's sick when she's hungover"))
     port = stop_action_server(bot)
     replies = bot.send(sender, "I do all the cooking and cleaning and he never helps")
@@ -139,7 +139,7 @@ def test_rasa_killed_mid_conversation_continues_from_the_sql_store(tmp_path: Pat
     with running_bot(store) as second:
         # The answer to a question asked before the crash is understood after it.
         replies = second.send(sender, buttons[0])
-        assert "This sounds like" in texts(replies)
+        assert "That sounds like" in texts(replies)
         dimension = buttons[0].split('"dimension":"')[1].split('"')[0]
         assert second.slots(sender)["findings"][0].endswith(f":{dimension}")
         users = [e["text"] for e in second.tracker(sender)["events"] if e["event"] == "user"]

@@ -104,9 +104,13 @@ def test_no_user_facing_text_in_python() -> None:
 
 def test_every_response_the_actions_use_exists() -> None:
     responses = load_domain()["responses"]
-    source = (ROOT / "actions" / "actions.py").read_text(encoding="utf-8")
+    source = "".join(path.read_text(encoding="utf-8") for path in [
+        *(ROOT / "actions").glob("*.py"), ROOT / "tandem" / "conversation.py"])
     used = set(re.findall(r'response="(utter_[a-z_]+)"', source))
-    used |= {f"utter_contrast_{pole}" for pole in knowledge.POLES}
+    used |= set(re.findall(r'Say\("(utter_[a-z_]+)"', source))
+    # Responses named with the finding's pole in an f-string.
+    for template in re.findall(r'f"(utter_[a-z_]*)\{finding\.pole\}([a-z_]*)"', source):
+        used |= {template[0] + pole + template[1] for pole in knowledge.POLES}
     assert used, "no responses found"
     assert used <= set(responses), used - set(responses)
 

@@ -450,13 +450,16 @@ SLOT_DOMAIN = {
 }
 
 
-async def _extracted(run: Any, intent: str, entities: List[Dict[str, Any]]) -> List[Event]:
+async def _extracted(run: Any, intent: str, entities: List[Dict[str, Any]],
+                     earlier_messages: int = 0) -> List[Event]:
     domain = Domain.from_dict(SLOT_DOMAIN)
+    between = [UserUttered("hmm", {"name": "greet", "confidence": 1.0})] * earlier_messages
     tracker = DialogueStateTracker.from_events("ann", [
         ActionExecuted("action_listen"),
         SlotSet(FINDINGS, ["codependent:helping"]), SlotSet(PATTERN, "codependent"),
         SlotSet(RISK_DETECTED, True), SlotSet(CANDIDATES, ["codependent:honesty"]),
         SlotSet(CORRECTING, {"finding": "codependent:helping"}),
+        *between,
         UserUttered("text", {"name": intent, "confidence": 1.0}, entities),
     ], domain.slots)
     action = rasa_actions.ActionExtractSlots(None)
@@ -464,16 +467,17 @@ async def _extracted(run: Any, intent: str, entities: List[Dict[str, Any]]) -> L
                           TemplatedNaturalLanguageGenerator({}), tracker, domain))
 
 
-@pytest.mark.parametrize("intent, clears_question", [("greet", True),
-                                                     ("choose_dimension", False),
-                                                     ("deny", False)])
-async def test_slot_extraction_is_rasa_s_after_the_resets(intent: str,
+# Buttons stay valid for three messages, whatever their intent ("hmm", then "the second").
+@pytest.mark.parametrize("intent, earlier_messages, clears_question", [
+    ("greet", 0, False), ("greet", 2, False), ("greet", 3, True),
+    ("choose_dimension", 0, False), ("choose_dimension", 3, True), ("deny", 0, False)])
+async def test_slot_extraction_is_rasa_s_after_the_resets(intent: str, earlier_messages: int,
                                                           clears_question: bool) -> None:
     entities = [{"entity": INPUT_ISSUE, "value": "too_long", "start": 0, "end": 4},
                 {"entity": "mood", "value": "calm", "start": 0, "end": 4}]
     patched = rasa_actions.ActionExtractSlots.run
-    events = await _extracted(patched, intent, entities)
-    rasa_s = await _extracted(_original(patched), intent, entities)
+    events = await _extracted(patched, intent, entities, earlier_messages)
+    rasa_s = await _extracted(_original(patched), intent, entities, earlier_messages)
     resets = [SlotSet(FINDINGS, []), SlotSet(PATTERN, None), SlotSet(RISK_DETECTED, False)]
     if clears_question:
         resets += [SlotSet(CANDIDATES, None), SlotSet(CORRECTING, None)]

@@ -68,7 +68,7 @@ def test_database_outage_gets_an_apology_and_the_bot_recovers(bot: Bot,
         postgres.start()
     replies = bot.send(sender, "I always lie to my sister's boss and say she's sick when "
                                "she's hungover")
-    assert "This sounds like" in texts(replies)
+    assert "That sounds like" in texts(replies)
     assert bot.rows("events", sender) > before
     users = [e["text"] for e in bot.tracker(sender)["events"] if e["event"] == "user"]
     assert users[0] == SITUATION and users[-1].startswith("I always lie to my sister's boss")

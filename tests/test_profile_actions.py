@@ -163,7 +163,7 @@ async def test_analysis_self_check_and_feedback_still_answer_without_storage(
                            ranking((HELPING, 0.9), ("greet", 0.1)))
     events = await run(ActionAnalyzeSituation(), explained, tracker, domain)
     assert slots(events)["findings"] == ["codependent:helping"]
-    assert responses(explained)[-1] == "utter_ask_helpful"
+    assert responses(explained)[-1] == "utter_point_codependent"
 
     picked = CollectingDispatcher()
     tracker = make_tracker('/choose_dimension{"dimension":"honesty"}', "choose_dimension",
@@ -173,7 +173,7 @@ async def test_analysis_self_check_and_feedback_still_answer_without_storage(
                                                  "message_timestamp": 1.0}})
     events = await run(ActionResolveClarification(), picked, tracker, domain)
     assert slots(events)["findings"] == ["codependent:honesty"]
-    assert responses(picked)[:2] == ["utter_correction_thanks", "utter_finding"]
+    assert responses(picked)[:2] == ["utter_correction_thanks", "utter_reflection"]
 
     thanked = CollectingDispatcher()
     tracker = make_tracker("/feedback_helpful", "feedback_helpful",
@@ -188,6 +188,8 @@ async def test_analysis_self_check_and_feedback_still_answer_without_storage(
                            slots={"check_person": "your mum", **answers})
     events = await run(ActionSelfCheckResult(), checked, tracker, domain)
     assert responses(checked)[0] == "utter_self_check_result"
-    assert all(value is None for value in slots(events).values())
+    state = slots(events)
+    assert state.pop("last_findings")  # the result's rows, for follow-ups
+    assert all(value is None for value in state.values())
     # Every write was tried (analysis, correction and its result, feedback, self-check).
     assert len(broken_storage) == 5

@@ -28,14 +28,15 @@ from tests.test_actions import screened
 
 HELPING = "situation_codependent_helping"
 SITUATION = "I cover his shifts so his boss won't find out"
-FINDING_REPLY = ["utter_finding", "utter_explanation", "utter_contrast_codependent",
-                 "utter_ask_helpful"]
+FINDING_REPLY = ["utter_reflection", "utter_pattern", "utter_point_codependent"]
 # Replies that explain a pattern or give advice: never while `risk` is abuse.
-ADVICE = {"utter_why", "utter_what_to_do", "utter_tell_me_more", "utter_finding",
-          "utter_finding_quoted", "utter_explanation", "utter_contrast_codependent",
-          "utter_contrast_interdependent", "utter_ask_which_fits", "utter_ask_clarify",
-          "utter_ask_helpful", "utter_multi_summary_codependent",
-          "utter_multi_summary_interdependent", "utter_multi_summary_mixed"}
+ADVICE = {"utter_reflection", "utter_pattern", "utter_pattern_again_short",
+          "utter_point_codependent", "utter_point_interdependent", "utter_why_words",
+          "utter_why_quote", "utter_why_idea", "utter_try_codependent_0",
+          "utter_try_codependent_1", "utter_healthy_side", "utter_tell_me_more",
+          "utter_ask_which_fits", "utter_ask_clarify", "utter_open_question",
+          "utter_ask_helpful", "utter_several_patterns", "utter_several_summary_codependent",
+          "utter_several_summary_interdependent", "utter_several_summary_mixed"}
 ABUSE_AWARE = ["utter_abuse_aware", "utter_safety_abuse_resources"]
 ABUSE_AWARE_QUESTION = ["utter_abuse_aware_question", "utter_safety_abuse_resources"]
 # What a message that got only a safety reply sets (the per-message analysis slots).

@@ -55,11 +55,11 @@ def test_short_conversation_in_rasa_shell(shell: pexpect.spawn) -> None:
     say(shell, "hello", "I'm Tandem", "not a therapist")
     say(shell, "I cook, clean, pay the bills and plan everything, and my husband never once "
                "asks how my day was",
-        "This sounds like a codependent pattern around give and take", "Sharon Martin",
-        until="Was this helpful?")
-    # rasa shell shows buttons as a menu; Enter picks the first one, "Yes".
+        "That sounds like a codependent pattern around give and take", "Sharon Martin",
+        until="What could I try?")
+    # rasa shell shows the quick replies as a menu; Enter picks the first one, "Why?".
     shell.expect_exact("Type out your own message...", timeout=60)
-    say(shell, "", "Thanks, glad it helped.")
+    say(shell, "", "You wrote")
     # Imminent danger (a time and the means): resources first, no buttons to pick from.
     say(shell, "I want to end my life tonight, I've got the pills here", "988",
         "findahelpline.com")
