@@ -19,7 +19,9 @@ from actions.common import (
     safety_reply,
     said,
     say,
+    utter_fresh,
 )
+from actions.follow_ups import answer_follow_up
 from storage.repository import ProfileRepository
 from tandem import analysis, conversation, knowledge, text
 from tandem.vocabulary import (
@@ -74,12 +76,15 @@ async def remember(tracker: Tracker, keys: Sequence[str], pattern: Optional[str]
 async def report(dispatcher: CollectingDispatcher, tracker: Tracker,
                  evidence: Sequence[analysis.Evidence], about: str = "self",
                  ranking: Sequence[Dict[str, Any]] = (), message: str = "",
-                 long_message: bool = False) -> List[EventType]:
-    """Explains the findings in at most three messages and keeps them for follow-ups."""
+                 long_message: bool = False, hedged: bool = False) -> List[EventType]:
+    """Explains the findings in at most three messages and keeps them for follow-ups.
+
+    "Is it bad that I ...?" (`hedged`) is answered first: depending on others is normal.
+    """
     findings = [e.finding for e in evidence]
     remembered = memory(tracker)
     say(dispatcher, conversation.explain(knowledge.get(), evidence, about, message, remembered,
-                                         long_message))
+                                         long_message, hedged))
     await remember(tracker, [f.key for f in findings], analysis.overall_pattern(findings))
     others = analysis.alternatives(ranking, exclude=[f.dimension for f in findings])
     return analysis_slots(findings, about=about) + said(remembered) + [
@@ -105,20 +110,26 @@ def clarification_buttons(candidates: Sequence[Finding]) -> List[Dict[str, Any]]
 
 
 def abuse_aware_reply(dispatcher: CollectingDispatcher, question: bool = False,
-                      what_to_do: bool = False) -> List[EventType]:
+                      what_to_do: bool = False,
+                      tracker: Optional[Tracker] = None) -> List[EventType]:
     """While `risk` is abuse: no findings, no advice to confront or refuse; the offer stands.
 
     "What can I do?" gets Tandem's own suggestion (people who help with safety plans);
     any other question the answer that control is not love; anything else the reminder
-    that keeping the peace can be how a person stays safe.
+    that keeping the peace can be how a person stays safe. Said again, in other words.
     """
-    if what_to_do:
-        dispatcher.utter_message(response="utter_abuse_aware_what_to_do")
-        return safety_reply("abuse")
-    dispatcher.utter_message(response="utter_abuse_aware_question" if question
-                             else "utter_abuse_aware")
-    dispatcher.utter_message(response="utter_safety_abuse_resources")
-    return safety_reply("abuse")
+    name = ("utter_abuse_aware_what_to_do" if what_to_do
+            else "utter_abuse_aware_question" if question else "utter_abuse_aware")
+    events: List[EventType] = []
+    if tracker is not None:
+        remembered = memory(tracker)
+        name = conversation.fresh(remembered, name)
+        events = said(remembered)
+    dispatcher.utter_message(response=name)
+    if not what_to_do:
+        # The resources every time: a helpline is never trimmed for style.
+        dispatcher.utter_message(response="utter_safety_abuse_resources")
+    return safety_reply("abuse") + events
 
 
 def offer_stands(dispatcher: CollectingDispatcher, risk: str, ask_again: bool = True,
@@ -145,14 +156,6 @@ def offer_stands(dispatcher: CollectingDispatcher, risk: str, ask_again: bool = 
     return safety_reply(risk, check_in=risk == "self_harm") + extra
 
 
-def utter_fresh(dispatcher: CollectingDispatcher, tracker: Tracker,
-                response: str) -> List[EventType]:
-    """Utters the next unsaid wording of a fixed response; its slot event."""
-    remembered = memory(tracker)
-    dispatcher.utter_message(response=conversation.fresh(remembered, response))
-    return said(remembered)
-
-
 async def analyze(dispatcher: CollectingDispatcher, tracker: Tracker, message: str,
                   ranking: Sequence[Dict[str, Any]], sentence_rankings: Any = None,
                   negated: bool = False, menu: bool = True) -> List[EventType]:
@@ -168,12 +171,17 @@ async def analyze(dispatcher: CollectingDispatcher, tracker: Tracker, message: s
     risk = remembered_risk(tracker)
     if risk == "abuse":
         # "Is that normal? He says it's because he loves me" gets the answer to its question.
-        return abuse_aware_reply(dispatcher, question=text.is_question(message))
+        return abuse_aware_reply(dispatcher, question=text.is_question(message),
+                                 tracker=tracker)
     kb = knowledge.get()
     picked = conversation.typed_pick(message, parse_keys(tracker.get_slot(CANDIDATES)), kb)
     if picked is not None:
         # A typed answer to the buttons offered a message or two ago ("the feelings one").
         return await report_pick(dispatcher, tracker, picked)
+    follow_up = follow_up_about_the_last_finding(tracker, message, ranking)
+    if follow_up:
+        # "What else? He gets upset whenever I suggest anything": a follow-up with a reason.
+        return analysis_slots() + answer_follow_up(dispatcher, tracker, follow_up)
     about = analysis.whose_pattern(message)
     long_message = len(message) > LONG_MESSAGE_CHARS
     several = analysis.sentence_findings(sentence_rankings, ranking,
@@ -183,7 +191,8 @@ async def analyze(dispatcher: CollectingDispatcher, tracker: Tracker, message: s
     decision = analysis.decide(ranking, words=text.word_count(message))
     if decision.findings:
         evidence = [analysis.Evidence(f, message) for f in decision.findings]
-        return await report(dispatcher, tracker, evidence, about, ranking, message)
+        return await report(dispatcher, tracker, evidence, about, ranking, message,
+                            hedged=text.is_hedged_question(message))
     if risk or negated:
         # Nothing to explain, and danger is in the air: never a menu of dimensions.
         if risk:
@@ -198,6 +207,29 @@ async def analyze(dispatcher: CollectingDispatcher, tracker: Tracker, message: s
     if decision.needs_clarification:
         return ask_to_clarify(dispatcher, tracker, decision.candidates, menu)
     return analysis_slots() + utter_fresh(dispatcher, tracker, "utter_fallback")
+
+
+# A follow-up's opening question this short ("What else?") is a follow-up, whatever follows.
+SHORT_OPENING_WORDS = 4
+
+
+def follow_up_about_the_last_finding(tracker: Tracker, message: str,
+                                     ranking: Sequence[Dict[str, Any]]) -> Optional[str]:
+    """The follow-up intent when a message asks about the latest finding, else None.
+
+    "What else? He gets upset..." opens with a short follow-up; "Why is doing his
+    applications a problem?" asks why about the row just explained. "Why does my mum call
+    six times a day?" names another row: that is a new situation.
+    """
+    last = {f.dimension for f in parse_keys(tracker.get_slot(LAST_FINDINGS))}
+    follow_up = text.follow_up_opening(message)
+    if not follow_up or not last:
+        return None
+    opening = (text.split_sentences(message) or [message])[0]
+    if text.word_count(opening) <= SHORT_OPENING_WORDS:
+        return follow_up
+    top = next(iter(analysis.situation_ranking(ranking)), None)
+    return follow_up if top is None or top.dimension in last else None
 
 
 def ask_to_clarify(dispatcher: CollectingDispatcher, tracker: Tracker,

@@ -8,6 +8,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from tandem import analysis
+from tandem import conversation
 from tandem.conversation import Memory, Say
 from tandem.vocabulary import (
     ABOUT,
@@ -118,3 +119,11 @@ def say(dispatcher: CollectingDispatcher, items: Sequence[Say]) -> None:
 def said(remembered: Memory) -> List[EventType]:
     """The slot event that keeps what was said, for the rest of the session."""
     return [SlotSet(SHARED, remembered.keys)]
+
+
+def utter_fresh(dispatcher: CollectingDispatcher, tracker: Tracker,
+                response: str) -> List[EventType]:
+    """Utters the next unsaid wording of a fixed response; its slot event."""
+    remembered = memory(tracker)
+    dispatcher.utter_message(response=conversation.fresh(remembered, response))
+    return said(remembered)

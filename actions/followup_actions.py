@@ -6,32 +6,16 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.actions import (
-    abuse_aware_reply,
-    clarification_buttons,
-    offer_stands,
-    profiles,
-    utter_fresh,
-)
-from actions.common import (
-    latest_entity,
-    latest_intent,
-    memory,
-    remembered_risk,
-    safety_reply,
-    said,
-    say,
-)
-from tandem import conversation, knowledge
+from actions.actions import abuse_aware_reply, clarification_buttons, offer_stands, profiles
+from actions.common import latest_intent, memory, remembered_risk, said, say, utter_fresh
+from actions.follow_ups import answer_follow_up, finding_or_ask, latest_finding
+from tandem import conversation
 from tandem.vocabulary import (
     CANDIDATES,
     CORRECTING,
-    DIMENSION,
     FEEDBACK_PENDING,
     LAST_ALTERNATIVES,
-    LAST_EVIDENCE,
     LAST_FINDINGS,
-    Finding,
     parse_keys,
 )
 
@@ -43,29 +27,9 @@ def abuse_known(dispatcher: CollectingDispatcher, tracker: Tracker) -> Optional[
     """
     if remembered_risk(tracker) == "abuse":
         what_to_do = latest_intent(tracker) == "ask_what_to_do"
-        return abuse_aware_reply(dispatcher, question=True, what_to_do=what_to_do)
+        return abuse_aware_reply(dispatcher, question=True, what_to_do=what_to_do,
+                                 tracker=tracker)
     return None
-
-
-def latest_finding(tracker: Tracker) -> Optional[Finding]:
-    """The finding a follow-up is about: the row the person names, else the latest one.
-
-    After the self-check every row has a finding, so "what can I do about the saying no
-    part?" is about that row.
-    """
-    findings = parse_keys(tracker.get_slot(LAST_FINDINGS))
-    named = latest_entity(tracker, DIMENSION)
-    chosen = next((f for f in findings if f.dimension == named), None)
-    return chosen or next(iter(findings), None)
-
-
-def finding_or_ask(dispatcher: CollectingDispatcher, tracker: Tracker,
-                   events: List[EventType]) -> Optional[Finding]:
-    """The latest finding; without one, asks the person to describe a situation first."""
-    finding = latest_finding(tracker)
-    if finding is None:
-        events.extend(utter_fresh(dispatcher, tracker, "utter_follow_up_without_context"))
-    return finding
 
 
 def previous_user_timestamp(tracker: Tracker) -> Optional[float]:
@@ -90,30 +54,7 @@ class ActionFollowUp(Action):
         abuse = abuse_known(dispatcher, tracker)
         if abuse is not None:
             return abuse
-        intent = latest_intent(tracker)
-        child_first: List[EventType] = []
-        if remembered_risk(tracker) == "child" and intent == "ask_what_to_do":
-            # A child at risk comes before any pattern: who can help with that, first.
-            dispatcher.utter_message(response="utter_child_aware_what_to_do")
-            child_first = safety_reply("child")
-        asked: List[EventType] = []
-        finding = finding_or_ask(dispatcher, tracker, asked) if not child_first else \
-            latest_finding(tracker)
-        if finding is None:
-            return child_first + asked
-        kb = knowledge.get()
-        remembered = memory(tracker)
-        if intent == "ask_why":
-            reply = conversation.why(kb, finding, str(tracker.get_slot(LAST_EVIDENCE) or ""),
-                                     remembered)
-        elif intent == "ask_what_to_do":
-            reply = conversation.suggestions(kb, finding, remembered)
-        elif intent == "ask_healthy":
-            reply = conversation.healthy_side(kb, finding, remembered)
-        else:
-            reply = conversation.more(kb, finding, remembered)
-        say(dispatcher, [reply])
-        return child_first + said(remembered)
+        return answer_follow_up(dispatcher, tracker, latest_intent(tracker))
 
 
 class ActionAboutTheAnswer(Action):
@@ -158,12 +99,12 @@ class ActionCloseTurn(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[str, Any]) -> List[EventType]:
         intent = latest_intent(tracker)
-        dispatcher.utter_message(response="utter_goodbye" if intent == "goodbye"
-                                 else "utter_thanks")
         remembered = memory(tracker)
+        dispatcher.utter_message(response=conversation.fresh(
+            remembered, "utter_goodbye" if intent == "goodbye" else "utter_thanks"))
         asked = conversation.ask_feedback(remembered)
         if not asked:
-            return []
+            return said(remembered)
         say(dispatcher, asked)
         pending = tracker.get_slot(LAST_FINDINGS) or []
         return said(remembered) + [SlotSet(FEEDBACK_PENDING, pending)]

@@ -180,7 +180,7 @@ class ActionYesNo(Action):
             # "Are you safe right now?" "yes" / "no".
             return answer_check_in(dispatcher, tracker, SAFE if yes else NOT_SAFE)
         if remembered_risk(tracker) == "abuse" and not yes:
-            return abuse_aware_reply(dispatcher)
+            return abuse_aware_reply(dispatcher, tracker=tracker)
         dispatcher.utter_message(response="utter_affirm_ack" if yes else "utter_deny_ack")
         return []
 
@@ -195,7 +195,7 @@ class ActionAnswerConcept(Action):
                   domain: Dict[str, Any]) -> List[EventType]:
         if remembered_risk(tracker) == "abuse":
             # "Is that normal? He says it's because he loves me" is not a concept question.
-            return abuse_aware_reply(dispatcher, question=True)
+            return abuse_aware_reply(dispatcher, question=True, tracker=tracker)
         selected = ((tracker.latest_message.get("response_selector") or {}).get("concept") or {})
         response = (selected.get("response") or {}).get("utter_action")
         dispatcher.utter_message(response=response or "utter_fallback")

@@ -8,12 +8,14 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.actions import remember
+from actions.common import latest_intent, memory, said
 from tandem import knowledge, self_check
 from tandem.vocabulary import (
     CHECK_PERSON,
     DIMENSIONS,
     LAST_EVIDENCE,
     LAST_FINDINGS,
+    parse_crisis_intent,
     self_check_slot,
 )
 
@@ -22,9 +24,40 @@ PERSON = CHECK_PERSON
 ANSWER_SLOTS = [self_check_slot(d) for d in DIMENSIONS]
 
 
-def cleared() -> List[EventType]:
+# Which questions were asked in this self-check (tandem.conversation.Memory keys).
+ASKED = "asked"
+# Messages that interrupt the self-check; their words are never read as an answer.
+INTERRUPTIONS = {"pause", "stop_self_check", "distress", "concept", "show_summary", "goodbye",
+                 "start_self_check"}
+
+
+def cleared(tracker: Tracker) -> List[EventType]:
     """Empties the form's slots so the next self-check starts from the first question."""
-    return [SlotSet(name, None) for name in [PERSON, *ANSWER_SLOTS]]
+    remembered = memory(tracker)
+    remembered.forget(ASKED)
+    return [SlotSet(name, None) for name in [PERSON, *ANSWER_SLOTS]] + said(remembered)
+
+
+class ActionAskQuestion(Action):
+    """Asks one self-check question; asked again after an interruption, in other words."""
+
+    slot = ""
+
+    def name(self) -> str:
+        return f"action_ask_{self.slot}"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: Dict[str, Any]) -> List[EventType]:
+        remembered = memory(tracker)
+        times = remembered.take(f"{ASKED}:{self.slot}", 3)
+        again = "" if times == 0 else f"again_{times or 2}_"
+        dispatcher.utter_message(response=f"utter_ask_{again}{self.slot}")
+        return said(remembered)
+
+
+# One asking action per question: Rasa's form looks for `action_ask_<slot>`.
+ASKING_ACTIONS = [type(f"ActionAsk_{slot}", (ActionAskQuestion,), {"slot": slot})
+                  for slot in ANSWER_SLOTS]
 
 
 def typed_answer(slot: str, tracker: Tracker) -> Dict[str, Any]:
@@ -34,6 +67,8 @@ def typed_answer(slot: str, tracker: Tracker) -> Dict[str, Any]:
     the rest, so the question is not asked again word for word.
     """
     if tracker.get_slot("requested_slot") != slot or tracker.get_slot(slot):
+        return {}
+    if latest_intent(tracker) in INTERRUPTIONS or parse_crisis_intent(latest_intent(tracker)):
         return {}
     if next(tracker.get_latest_entity_values("frequency"), None):
         return {}
@@ -99,7 +134,7 @@ class ActionSelfCheckResult(Action):
         # Follow-ups ("what can I do about the saying no part?") work on the result's rows,
         # the ones that most need care first.
         rows = sorted(result.findings, key=lambda key: key.split(":")[1] not in result.needs_care)
-        return cleared() + [SlotSet(LAST_FINDINGS, rows), SlotSet(LAST_EVIDENCE, None)]
+        return cleared(tracker) + [SlotSet(LAST_FINDINGS, rows), SlotSet(LAST_EVIDENCE, None)]
 
 
 class ActionCancelSelfCheck(Action):
@@ -111,4 +146,4 @@ class ActionCancelSelfCheck(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[str, Any]) -> List[EventType]:
         dispatcher.utter_message(response="utter_self_check_paused")
-        return cleared()
+        return cleared(tracker)

@@ -54,6 +54,10 @@ class Memory:
         if key not in self.keys:
             self.keys.append(key)
 
+    def forget(self, prefix: str) -> None:
+        """Forgets every key under `prefix` (a new self-check asks its questions afresh)."""
+        self.keys = [key for key in self.keys if not key.startswith(f"{prefix}:")]
+
     def next_unsaid(self, prefix: str, count: int) -> Optional[int]:
         """The first of `count` numbered paragraphs under `prefix` not yet said."""
         return next((i for i in range(count) if f"{prefix}:{i}" not in self), None)
@@ -131,15 +135,17 @@ def reflection(kb: Knowledge, finding: Finding, about: str, message: str,
 
 
 def explain_one(kb: Knowledge, finding: Finding, about: str, message: str,
-                memory: Memory) -> List[Say]:
+                memory: Memory, hedged: bool = False) -> List[Say]:
     """Reflection, the pattern with the table cell, one article point with quick replies.
 
     A row already explained in this session is named again without repeating its cell,
-    with a new article point while there is one.
+    with a new article point while there is one. "Is it bad that I ...?" (`hedged`) gets
+    its direct answer in place of the reflection.
     """
     memory.add(f"{ANSWER}{memory.answers}")
     reply: List[Say] = []
-    reflected = reflection(kb, finding, about, message, memory)
+    reflected = (Say(fresh(memory, "utter_hedged_answer")) if hedged
+                 else reflection(kb, finding, about, message, memory))
     if reflected:
         reply.append(reflected)
     entry = kb.dimension(finding.dimension).pole(finding.pole)
@@ -188,10 +194,10 @@ def explain_several(kb: Knowledge, evidence: Sequence[Evidence], about: str,
 
 
 def explain(kb: Knowledge, evidence: Sequence[Evidence], about: str, message: str,
-            memory: Memory, long_message: bool = False) -> List[Say]:
+            memory: Memory, long_message: bool = False, hedged: bool = False) -> List[Say]:
     """The answer for a message's findings (at most three messages)."""
     if len(evidence) == 1 and not long_message:
-        return explain_one(kb, evidence[0].finding, about, message, memory)
+        return explain_one(kb, evidence[0].finding, about, message, memory, hedged)
     return explain_several(kb, evidence, about, memory, long_message)
 
 

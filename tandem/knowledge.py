@@ -14,7 +14,7 @@ from tandem.vocabulary import DIMENSIONS, POLES
 LABELS = ("none_of_these", "summary_line", "chart_title", "chart_codependent",
           "chart_interdependent", "standing_codependent", "standing_in_between",
           "standing_interdependent", "self_check_line", "person_prefix", "pattern_line",
-          "no_rows")
+          "no_rows", "self_check_again_1", "self_check_again_2")
 
 
 class KnowledgeError(ValueError):

@@ -78,6 +78,43 @@ def is_question(message: str) -> bool:
                for part in re.split(r"[.!]\s+", stripped))
 
 
+# How a follow-up question opens ("What else? He gets upset whenever I suggest anything"),
+# so a follow-up carrying a reason is not read as a new situation.
+_FOLLOW_UP_OPENINGS = (
+    ("ask_healthy", re.compile(
+        r"^(?:(?:but|so|ok|okay|and|then) )*(?:what (?:does|would|do|should|might) (?:a |the )?"
+        r"health(?:y|ier)|how (?:do|does|would) (?:healthy|it look)|what (?:does|would|do) "
+        r"(?:it|that|this|a healthy \w+) (?:\w+ )?look like)")),
+    ("ask_why", re.compile(
+        r"^(?:(?:but|so|ok|okay|hmm+|and) )*(?:why|how come|what makes you (?:say|think)|how is "
+        r"(?:that|this|it) (?:codependent|unhealthy|a problem|bad))\b")),
+    ("ask_what_to_do", re.compile(
+        r"^(?:(?:but|so|ok|okay|k|and|then|right) )*(?:what (?:else|could|can|should|do|would) "
+        r"(?:i|we)?\s?(?:do|try|change)?|any(?:thing|thin)? (?:else|other)|any other ideas|"
+        r"what else)\b")),
+)
+# "Is it bad that I ...?": a worry put as a question about the person's own situation.
+_HEDGED = re.compile(
+    r"^(?:(?:so|but|and|honestly|ok|okay) )*(?:is it|is that|am i|are we|would it be|is this) "
+    r"(?:\w+ ){0,2}(?:bad|ok|okay|fine|alright|normal|wrong|weird|unhealthy|healthy|too much|"
+    r"selfish|strange|codependent|an issue|a problem)\b")
+
+
+def follow_up_opening(message: str) -> Optional[str]:
+    """The follow-up intent a message opens with ("why ...", "what else ..."), if any."""
+    first = (split_sentences(message) or [message])[0]
+    lowered = re.sub(r"[^a-z' ]", " ", normalise(first).lower())
+    lowered = re.sub(r"\s+", " ", lowered).strip()
+    return next((intent for intent, pattern in _FOLLOW_UP_OPENINGS if pattern.match(lowered)),
+                None)
+
+
+def is_hedged_question(message: str) -> bool:
+    """True for "is it bad that I ...?": a question that also describes a situation."""
+    lowered = re.sub(r"\s+", " ", re.sub(r"[^a-z' ]", " ", normalise(message).lower())).strip()
+    return bool(_HEDGED.match(lowered)) and is_question(message)
+
+
 # Quotes of the person's own words stay short enough to read at a glance.
 MAX_QUOTE_CHARS = 90
 

@@ -165,6 +165,33 @@ async def test_a_typed_answer_picks_an_offered_row(dispatcher, make_tracker, dom
     assert slots(events)["findings"] == [f"codependent:{dimension}"]
 
 
+@pytest.mark.parametrize("typed, top, follows", [
+    ("What else? He gets upset the minute I suggest anything.",
+     "situation_codependent_feelings", True),
+    ("Why is doing his applications a problem?", "situation_codependent_helping", True),
+    ("why does my mum ring me six times a day and guilt me if I don't pick up",
+     "situation_codependent_boundaries", False),
+])
+async def test_a_follow_up_with_a_reason_is_a_follow_up(dispatcher, make_tracker, domain, typed,
+                                                        top, follows) -> None:
+    tracker = make_tracker(typed, top, 0.9, ranking((top, 0.9)),
+                           slots={"last_findings": ["codependent:helping"]})
+    events = await run(ActionAnalyzeSituation(), dispatcher, tracker, domain)
+    assert (slots(events)["findings"] == []) is follows
+    assert (responses(dispatcher)[0] != "utter_reflection") is follows
+
+
+async def test_is_it_bad_that_i_is_answered_before_the_reading(dispatcher, make_tracker,
+                                                               domain) -> None:
+    intent = "situation_codependent_feelings"
+    tracker = make_tracker("Is it bad that I rely on my boyfriend to calm me down?", intent,
+                           0.9, ranking((intent, 0.9)))
+    events = await run(ActionAnalyzeSituation(), dispatcher, tracker, domain)
+    assert responses(dispatcher) == ["utter_hedged_answer", "utter_pattern",
+                                     "utter_point_codependent"]
+    assert slots(events)["findings"] == ["codependent:feelings"]
+
+
 async def test_a_question_never_gets_a_menu(dispatcher, make_tracker, domain) -> None:
     tracker = make_tracker("what if I said no to her?", "situation_codependent_boundaries",
                            0.3, ranking(("situation_codependent_boundaries", 0.3),

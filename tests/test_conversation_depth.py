@@ -16,6 +16,7 @@ from actions.followup_actions import (
     ActionRespondToDistress,
 )
 from actions.self_check_actions import (
+    ASKING_ACTIONS,
     ActionCancelSelfCheck,
     ActionSelfCheckResult,
     ValidateSelfCheckForm,
@@ -334,6 +335,7 @@ async def test_self_check_result_names_what_needs_care_and_what_is_healthy(
     assert dispatcher.messages[1]["names"] == "give and take and your feelings"
     # The form's answers are cleared; the result's rows stay for follow-ups, care first.
     rows = events.pop("last_findings")
+    assert events.pop("shared") == []
     assert {rows[0], rows[1]} == {"codependent:give_and_take", "codependent:feelings"}
     assert all(value is None for value in events.values()) and len(events) == 11
     (row,) = profile_store.results("test-user", kind="self_check")
@@ -341,6 +343,21 @@ async def test_self_check_result_names_what_needs_care_and_what_is_healthy(
     found = profile_store.summary("test-user")
     assert found.total == 0  # situations are counted apart ...
     assert "codependent:give_and_take" in found.self_check  # ... from the latest self-check
+
+
+async def test_a_question_asked_again_is_worded_differently(make_tracker, domain) -> None:
+    shared: List[str] = []
+    asked = []
+    for _ in range(3):
+        said = CollectingDispatcher()
+        ask = next(a for a in ASKING_ACTIONS if a().name() == "action_ask_sc_feelings")()
+        events = slots(await run(ask, said, make_tracker("", slots={"shared": shared}), domain))
+        shared = events["shared"]
+        asked.append(responses(said)[0])
+    assert asked == ["utter_ask_sc_feelings", "utter_ask_again_1_sc_feelings",
+                     "utter_ask_again_2_sc_feelings"]
+    texts = {domain["responses"][name][0]["text"] for name in asked}
+    assert len(texts) == 3
 
 
 async def test_cancelling_clears_the_answers(make_tracker, domain, dispatcher) -> None:

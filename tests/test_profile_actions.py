@@ -190,6 +190,7 @@ async def test_analysis_self_check_and_feedback_still_answer_without_storage(
     assert responses(checked)[0] == "utter_self_check_result"
     state = slots(events)
     assert state.pop("last_findings")  # the result's rows, for follow-ups
+    assert state.pop("shared") == []
     assert all(value is None for value in state.values())
     # Every write was tried (analysis, correction and its result, feedback, self-check).
     assert len(broken_storage) == 5

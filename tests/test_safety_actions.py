@@ -377,7 +377,8 @@ async def test_a_situation_while_abuse_is_known_gets_no_findings(
     tracker.latest_message["sentence_rankings"] = sentences
     result = await act(ActionAnalyzeSituation(), tracker, domain)
     assert result.responses == ABUSE_AWARE
-    assert result.slots == {**NO_FINDINGS, "safety_check_pending": None}
+    assert result.slots == {**NO_FINDINGS, "safety_check_pending": None,
+                            "shared": ["said:utter_abuse_aware:0"]}
     assert profile_store.results("test-user") == []
 
 
@@ -439,7 +440,24 @@ async def test_a_concept_question_while_abuse_is_known_gets_the_abuse_aware_answ
                               utter_action="utter_concept/what_is_codependency")
     result = await act(ActionAnswerConcept(), tracker, domain)
     assert result.responses == ABUSE_AWARE_QUESTION
-    assert result.slots == {**NO_FINDINGS, "safety_check_pending": None}
+    assert result.slots == {**NO_FINDINGS, "safety_check_pending": None,
+                            "shared": ["said:utter_abuse_aware_question:0"]}
+
+
+async def test_the_abuse_aware_answer_is_not_repeated_word_for_word(make_tracker,
+                                                                   domain) -> None:
+    shared: List[str] = []
+    said = []
+    for _ in range(3):
+        tracker = make_tracker(SITUATION, HELPING, 0.9, ranking((HELPING, 0.9)),
+                               slots={**abuse_known(), "shared": shared})
+        result = await act(ActionAnalyzeSituation(), tracker, domain)
+        shared = result.slots["shared"]
+        said.append(result.responses)
+    assert [r[0] for r in said] == ["utter_abuse_aware", "utter_abuse_aware_1",
+                                    "utter_abuse_aware_2"]
+    # The resources come every time: a helpline is never trimmed for style.
+    assert all(r[-1] == "utter_safety_abuse_resources" for r in said)
 
 
 @pytest.mark.parametrize("risk", [None, "self_harm", "child"])

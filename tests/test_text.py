@@ -1,5 +1,7 @@
 """Sentence splitting, word counts and negation words shared by actions and components."""
 
+from typing import Optional
+
 import pytest
 
 from tandem import text
@@ -37,3 +39,27 @@ def test_negation_words_with_and_without_apostrophes() -> None:
 ])
 def test_is_question(message: str, expected: bool) -> None:
     assert text.is_question(message) is expected
+
+
+@pytest.mark.parametrize("message, intent", [
+    ("What else? He gets upset the minute I suggest anything.", "ask_what_to_do"),
+    ("k anythin else quick", "ask_what_to_do"),
+    ("Why is doing his applications a problem?", "ask_why"),
+    ("how is that codependent, she is my mum", "ask_why"),
+    ("what would a healthy version of this look like", "ask_healthy"),
+    ("my mum calls every night and I can't say no", None),
+    ("I always wonder why she never asks about me", None),
+])
+def test_follow_up_opening(message: str, intent: Optional[str]) -> None:
+    assert text.follow_up_opening(message) == intent
+
+
+@pytest.mark.parametrize("message, hedged", [
+    ("Is it bad that I rely on my boyfriend to calm me down?", True),
+    ("So is it fine that I lean on her as much as I do?", True),
+    ("is that normal?", True),
+    ("I rely on my boyfriend to calm me down", False),
+    ("what is codependency?", False),
+])
+def test_hedged_question(message: str, hedged: bool) -> None:
+    assert text.is_hedged_question(message) is hedged

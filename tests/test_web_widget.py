@@ -8,7 +8,7 @@ Screenshots go to results/web/ (the CI artifact).
 import json
 import threading
 from pathlib import Path
-from typing import Dict, Iterator, List
+from typing import Dict, Iterator, List, Tuple
 from urllib.parse import urlparse
 
 import pytest
@@ -87,6 +87,34 @@ def bot_messages(page: Page, text: str):
     return page.locator("#rw-messages .rw-response").filter(has_text=text)
 
 
+# The introduction (action_session_start) and utter_greet's variations, which answer the
+# widget's opening payload /greet.
+GREETING_MARKS = ("not a therapist", "Hello!", "Hi there.")
+# Everything shown in #rw-messages, top to bottom, without the "..." typing bubble.
+TRANSCRIPT_JS = """() => Array.from(document.querySelectorAll(
+    '#rw-messages .rw-message:not(.rw-typing-indication) :is(.rw-client, .rw-response)'))
+  .map(e => [e.classList.contains('rw-client') ? 'person' : 'bot', e.innerText.trim()])"""
+
+
+def transcript(page: Page) -> List[Tuple[str, str]]:
+    return [(who, text) for who, text in page.evaluate(TRANSCRIPT_JS)]
+
+
+def is_greeting(text: str) -> bool:
+    return any(mark in text for mark in GREETING_MARKS)
+
+
+def assert_greeting_above_first_message(page: Page, first: str) -> None:
+    """The introduction and greeting are shown, all of them above the person's first message
+    (the issue: they arrived after it, so the bot seemed to ignore what the person wrote)."""
+    shown = transcript(page)
+    people = [i for i, (who, _) in enumerate(shown) if who == "person"]
+    assert people and shown[people[0]][1] == first, shown
+    greetings = [i for i, (who, text) in enumerate(shown) if who == "bot" and is_greeting(text)]
+    assert greetings, f"no introduction or greeting in the widget: {shown}"
+    assert max(greetings) < people[0], f"a greeting is shown below the first message: {shown}"
+
+
 def settled(page: Page) -> None:
     """Wait until the widget has shown every queued bot message (no "..." bubble)."""
     expect(page.locator("#rw-messages .rw-typing-indication")).to_have_count(0)
@@ -139,12 +167,23 @@ def test_widget_conversation_with_buttons_survives_a_reload(
     expect(page.get_by_role("note")).to_contain_text("not a therapist")
     expect(page.locator("#server-url")).to_have_text(bot.url)
 
-    # Open the widget with its launcher, a real <button> with a name.
+    # Open the widget with its launcher, a real <button> with a name, and send a first
+    # message at once, before the answer to the opening payload /greet is on screen (the bot
+    # shows each message after a typing delay of at least 0.8 s).
     launcher = page.get_by_role("button", name="Open chat with Tandem")
     assert launcher.evaluate("e => e.tagName") == "BUTTON"
     launcher.click()
+    first_box = page.get_by_role("textbox", name="Message to Tandem")
+    first_box.fill(SITUATION)
+    early = transcript(page)
+    assert not [text for _, text in early if is_greeting(text)], (
+        f"the greeting was on screen before the first message was sent: {early}")
+    first_box.press("Enter")
+    # Whatever the timing, the introduction and greeting end up above the first message.
     expect(bot_messages(page, "not a therapist"), NO_REPLY_HINT).to_be_visible()
     expect(bot_messages(page, "Hello!").or_(bot_messages(page, "Hi there."))).to_be_visible()
+    expect(page.locator("#rw-messages .rw-client").filter(has_text=SITUATION)).to_have_count(1)
+    assert_greeting_above_first_message(page, SITUATION)
 
     # Input and send button are named; the bot's messages are a live log.
     box = page.get_by_role("textbox", name="Message to Tandem")
@@ -154,12 +193,13 @@ def test_widget_conversation_with_buttons_survives_a_reload(
     expect(page.get_by_role("log", name="Conversation with Tandem")).to_have_attribute(
         "aria-live", "polite")
 
-    # A clear situation: the finding and the article's explanation.
-    send(page, SITUATION)
-    expect(bot_messages(page, "This sounds like a codependent pattern around give and take")
+    # A clear situation (sent above, as the first message): the finding and the article's
+    # explanation.
+    expect(bot_messages(page, "That sounds like a codependent pattern around give and take")
            ).to_be_visible()
-    expect(bot_messages(page, "Article section:")).to_have_count(1)
-    expect(bot_messages(page, "The healthy side of the same row")).to_have_count(1)
+    # The full citation once per conversation; the quick replies offer more.
+    expect(bot_messages(page, "Sharon Martin, LCSW")).to_have_count(1)
+    expect(page.locator("#rw-messages .rw-replies").last.get_by_role("button")).to_have_count(4)
 
     # A vague one: a clarifying question with quick replies, answered by clicking one.
     send(page, VAGUE)
@@ -171,12 +211,12 @@ def test_widget_conversation_with_buttons_survives_a_reload(
     settled(page)
     page.screenshot(path=str(SHOTS / "widget-clarify.png"))
     replies.filter(has_text="How you value yourself").click()
-    expect(bot_messages(page, "This sounds like")).to_have_count(2)
-    expect(bot_messages(page, "Article section:")).to_have_count(2)
-    expect(bot_messages(page, "The healthy side of the same row")).to_have_count(2)
+    expect(bot_messages(page, "That sounds like")).to_have_count(2)
+    expect(bot_messages(page, "(Martin, 2018)")).to_have_count(1)
     settled(page)
     page.screenshot(path=str(SHOTS / "widget-conversation.png"))
 
+    assert_greeting_above_first_message(page, SITUATION)
     sender = session_id(page)
     before = user_texts(bot.tracker(sender))
     assert before == ["/greet", SITUATION, VAGUE, CHOSEN_PAYLOAD]
@@ -187,14 +227,15 @@ def test_widget_conversation_with_buttons_survives_a_reload(
     for text in (SITUATION, VAGUE):
         expect(page.locator("#rw-messages .rw-client").filter(has_text=text)).to_have_count(1)
     expect(bot_messages(page, "not a therapist")).to_have_count(1)
-    expect(bot_messages(page, "This sounds like")).to_have_count(2)
+    expect(bot_messages(page, "That sounds like")).to_have_count(2)
     assert session_id(page) == sender
+    assert_greeting_above_first_message(page, SITUATION)
 
     # ... and the conversation goes on in the same tracker.
     send(page, AFTER_RELOAD)
-    expect(bot_messages(page, "This sounds like an interdependent (healthy) pattern")
+    expect(bot_messages(page, "That sounds like an interdependent (healthy) pattern")
            ).to_be_visible()
-    expect(bot_messages(page, "Article section:")).to_have_count(3)
+    expect(bot_messages(page, "(Martin, 2018)")).to_have_count(2)
     settled(page)
     page.screenshot(path=str(SHOTS / "widget-after-reload.png"))
     tracker = bot.tracker(sender)
