@@ -294,7 +294,8 @@ def test_answers_are_read_in_each_question_s_direction() -> None:
     ("my mum", "your mum"), ("With my husband", "your husband"), ("partner", "your partner"),
     ("Sam", "Sam"), ("", None), ("a b c d e f g h i", None),
     ("It's about my boyfriend, Dev", "your boyfriend"), ("Probably my ex and me", "your ex"),
-    ("my older sister who lives abroad", "your older sister"), ("with Sam from work", "Sam from work")])
+    ("my older sister who lives abroad", "your older sister"),
+    ("with Sam from work", "Sam from work")])
 def test_person_phrase(typed: str, phrase: Any) -> None:
     assert self_check.person_phrase(typed, knowledge.get()) == phrase
 
