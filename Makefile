@@ -141,6 +141,7 @@ bench: train ## quality, understanding (dev vs frozen test), safety, robustness 
 	$(PY) -m bench.checklist --model $(MODEL)
 	$(PY) -m bench.feedback
 	$(PY) -m bench.runtime
+	$(PY) -m bench.conversations
 
 # One rasa replica vs two behind nginx (needs Debian's postgresql, redis-server, nginx).
 bench-scale: train ## one rasa replica vs two behind nginx (bench/results/scale.md)
