@@ -178,10 +178,10 @@ async def analyze(dispatcher: CollectingDispatcher, tracker: Tracker, message: s
     if picked is not None:
         # A typed answer to the buttons offered a message or two ago ("the feelings one").
         return await report_pick(dispatcher, tracker, picked)
-    follow_up = follow_up_about_the_last_finding(tracker, message, ranking)
+    follow_up, row = follow_up_about_the_last_finding(tracker, message, ranking)
     if follow_up:
         # "What else? He gets upset whenever I suggest anything": a follow-up with a reason.
-        return analysis_slots() + answer_follow_up(dispatcher, tracker, follow_up)
+        return analysis_slots() + answer_follow_up(dispatcher, tracker, follow_up, row)
     about = analysis.whose_pattern(message)
     long_message = len(message) > LONG_MESSAGE_CHARS
     several = analysis.sentence_findings(sentence_rankings, ranking,
@@ -213,23 +213,28 @@ async def analyze(dispatcher: CollectingDispatcher, tracker: Tracker, message: s
 SHORT_OPENING_WORDS = 4
 
 
-def follow_up_about_the_last_finding(tracker: Tracker, message: str,
-                                     ranking: Sequence[Dict[str, Any]]) -> Optional[str]:
-    """The follow-up intent when a message asks about the latest finding, else None.
+def follow_up_about_the_last_finding(
+        tracker: Tracker, message: str,
+        ranking: Sequence[Dict[str, Any]]) -> "tuple[Optional[str], Optional[Finding]]":
+    """The follow-up a message asks (and the row it asks about), else (None, None).
 
     "What else? He gets upset..." opens with a short follow-up; "Why is doing his
-    applications a problem?" asks why about the row just explained. "Why does my mum call
-    six times a day?" names another row: that is a new situation.
+    applications a problem?" asks why about the row just explained. "What does it look like
+    when someone knows their worth?" asks what healthy looks like on the row it names.
+    "Why does my mum call six times a day?" names another row: that is a new situation.
     """
-    last = {f.dimension for f in parse_keys(tracker.get_slot(LAST_FINDINGS))}
+    last = parse_keys(tracker.get_slot(LAST_FINDINGS))
     follow_up = text.follow_up_opening(message)
     if not follow_up or not last:
-        return None
+        return None, None
     opening = (text.split_sentences(message) or [message])[0]
-    if text.word_count(opening) <= SHORT_OPENING_WORDS:
-        return follow_up
     top = next(iter(analysis.situation_ranking(ranking)), None)
-    return follow_up if top is None or top.dimension in last else None
+    if text.word_count(opening) <= SHORT_OPENING_WORDS or top is None or top.dimension in {
+            f.dimension for f in last}:
+        return follow_up, None
+    if follow_up == "ask_healthy":
+        return follow_up, Finding("codependent", top.dimension)
+    return None, None
 
 
 def ask_to_clarify(dispatcher: CollectingDispatcher, tracker: Tracker,

@@ -45,10 +45,12 @@ def finding_or_ask(dispatcher: CollectingDispatcher, tracker: Tracker,
 
 
 def answer_follow_up(dispatcher: CollectingDispatcher, tracker: Tracker,
-                     intent: Optional[str]) -> List[EventType]:
+                     intent: Optional[str], row: Optional[Finding] = None) -> List[EventType]:
     """Why, what could I try, what healthy looks like, or more, about the latest finding.
 
-    While a child is known to be at risk, "what can I do?" names who can help first.
+    `row` is another row the question names ("what does it look like when someone knows
+    their worth?"). While a child is known to be at risk, "what can I do?" names who can
+    help first.
     """
     child_first: List[EventType] = []
     if remembered_risk(tracker) == "child" and intent == "ask_what_to_do":
@@ -56,8 +58,8 @@ def answer_follow_up(dispatcher: CollectingDispatcher, tracker: Tracker,
         dispatcher.utter_message(response="utter_child_aware_what_to_do")
         child_first = safety_reply("child")
     asked: List[EventType] = []
-    finding = finding_or_ask(dispatcher, tracker, asked) if not child_first else \
-        latest_finding(tracker)
+    finding = row or (finding_or_ask(dispatcher, tracker, asked) if not child_first
+                      else latest_finding(tracker))
     if finding is None:
         return child_first + asked
     kb = knowledge.get()

@@ -236,7 +236,7 @@ def rule_counts(conversations: Sequence[Conversation]) -> Dict[str, int]:
     counts: Dict[str, int] = {}
     for conversation in conversations:
         for problem in problems(conversation):
-            rule = re.sub(r"^\d+ ", "", problem.rsplit("): ", 1)[-1].split(":")[0])
+            rule = re.sub(r"^\d+ ", "", problem.rsplit("): ", 1)[-1].split(":")[0].split(" [")[0])
             counts[rule] = counts.get(rule, 0) + 1
     return counts
 
