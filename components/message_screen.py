@@ -42,10 +42,11 @@ class MessageScreen(GraphComponent):
     def get_default_config() -> Dict[str, Any]:
         """Messages longer than `max_chars` get a "please shorten it" answer.
 
-        Long messages are read (the analysis picks the sentences that carry patterns);
-        only what no channel would deliver whole is refused.
+        Long messages are read (the analysis picks the sentences that carry patterns), up
+        to about 2,000 words. The limit sits below the channels' own cap (20,000 characters,
+        connectors/rest.py), so a message a channel had to cut short is never read as whole.
         """
-        return {"max_chars": 20000}
+        return {"max_chars": 12000}
 
     def __init__(self, config: Dict[str, Any]) -> None:
         self._max_chars = int(config["max_chars"])

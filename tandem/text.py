@@ -100,9 +100,18 @@ _HEDGED = re.compile(
     r"selfish|strange|codependent|an issue|a problem)\b")
 
 
+def first_sentence(message: str) -> str:
+    """The message up to its first full stop, question or exclamation mark.
+
+    A plain split, not spaCy's: the actions call this on every message, and loading the
+    pipeline in the action server would make its first answer slow.
+    """
+    return re.split(r"(?<=[.?!])\s+", (message or "").strip(), maxsplit=1)[0]
+
+
 def follow_up_opening(message: str) -> Optional[str]:
     """The follow-up intent a message opens with ("why ...", "what else ..."), if any."""
-    first = (split_sentences(message) or [message])[0]
+    first = first_sentence(message)
     lowered = re.sub(r"[^a-z' ]", " ", normalise(first).lower())
     lowered = re.sub(r"\s+", " ", lowered).strip()
     return next((intent for intent, pattern in _FOLLOW_UP_OPENINGS if pattern.match(lowered)),
