@@ -47,7 +47,7 @@ logger = logging.getLogger(__name__)
 
 # Slots a new session starts without (the rest carry over, as Rasa's default action does).
 # `risk` describes one session (docs/contract.md): a new one starts without it.
-CLEARED_ON_NEW_SESSION = {CANDIDATES, DIMENSION, INPUT_ISSUE, FORGET_SLOT, RISK,
+CLEARED_ON_NEW_SESSION = {CANDIDATES, CORRECTING, DIMENSION, INPUT_ISSUE, FORGET_SLOT, RISK,
                           SAFETY_CHECK_PENDING, SHARED, "session_started_metadata"}
 # Longer than this, a message is read for its sentences: up to three patterns, quoted.
 LONG_MESSAGE_CHARS = 1500
@@ -92,6 +92,8 @@ async def report(dispatcher: CollectingDispatcher, tracker: Tracker,
         SlotSet(LAST_ALTERNATIVES, [f.key for f in others]),
         SlotSet(LAST_EVIDENCE, evidence[0].sentence or message),
         SlotSet(LAST_ABOUT, about),
+        # A new reading ends any correction in progress (the next pick is about this one).
+        SlotSet(CORRECTING, None),
     ]
 
 

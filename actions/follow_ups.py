@@ -50,18 +50,17 @@ def answer_follow_up(dispatcher: CollectingDispatcher, tracker: Tracker,
 
     `row` is another row the question names ("what does it look like when someone knows
     their worth?"). While a child is known to be at risk, "what can I do?" names who can
-    help first.
+    help with the child, and nothing more.
     """
-    child_first: List[EventType] = []
     if remembered_risk(tracker) == "child" and intent == "ask_what_to_do":
-        # A child at risk comes before any pattern: who can help with that, first.
+        # A child at risk comes before any pattern, and no advice about the people
+        # involved: who can help with the child, and nothing else.
         dispatcher.utter_message(response="utter_child_aware_what_to_do")
-        child_first = safety_reply("child")
+        return safety_reply("child")
     asked: List[EventType] = []
-    finding = row or (finding_or_ask(dispatcher, tracker, asked) if not child_first
-                      else latest_finding(tracker))
+    finding = row or finding_or_ask(dispatcher, tracker, asked)
     if finding is None:
-        return child_first + asked
+        return asked
     kb = knowledge.get()
     remembered = memory(tracker)
     if intent == "ask_why":
@@ -74,4 +73,4 @@ def answer_follow_up(dispatcher: CollectingDispatcher, tracker: Tracker,
     else:
         reply = conversation.more(kb, finding, remembered)
     say(dispatcher, [reply])
-    return child_first + said(remembered)
+    return said(remembered)

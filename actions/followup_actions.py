@@ -68,6 +68,10 @@ class ActionAboutTheAnswer(Action):
         abuse = abuse_known(dispatcher, tracker)
         if abuse is not None:
             return abuse
+        risk = remembered_risk(tracker)
+        if risk:
+            # After a child at risk or self-harm, "is that normal?" is not about a pattern.
+            return offer_stands(dispatcher, risk, tracker=tracker)
         topic = (latest_intent(tracker) or "").removeprefix("ask_")
         found = latest_finding(tracker) is not None
         response = f"utter_about_{topic}" + ("" if found or topic == "should_leave"
@@ -102,7 +106,8 @@ class ActionCloseTurn(Action):
         remembered = memory(tracker)
         dispatcher.utter_message(response=conversation.fresh(
             remembered, "utter_goodbye" if intent == "goodbye" else "utter_thanks"))
-        asked = conversation.ask_feedback(remembered)
+        # After danger, "was this helpful?" is the wrong question.
+        asked = () if remembered_risk(tracker) else conversation.ask_feedback(remembered)
         if not asked:
             return said(remembered)
         say(dispatcher, asked)

@@ -36,7 +36,7 @@ MAX_MEDIAN_WORDS = 100
 # A "paragraph" is a message of at least this many words; none may repeat in a conversation.
 PARAGRAPH_WORDS = 8
 # Safety resources may be repeated: a helpline number is never trimmed for style.
-RESOURCE_MARKERS = ("988", "116 123", "1-800-799-7233", "findahelpline.com")
+RESOURCE_MARKERS = ("988", "116 123", "1-800-799-7233", "findahelpline.com", "child protection")
 MENU_PAYLOAD = "/choose_dimension"
 # The introduction that starts every session is not part of the answer to a message.
 INTRO = "Hi, I'm Tandem."

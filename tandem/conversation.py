@@ -26,6 +26,8 @@ MAX_LONG_FINDINGS = 3
 NEAR_TIE = 0.08
 # A typed pick ("the second one", "more the feelings thing") is a short message.
 MAX_PICK_WORDS = 8
+# A bare ordinal answer ("second", "the last") is this short.
+MAX_ORDINAL_WORDS = 3
 ORDINALS = {"first": 0, "1st": 0, "one": 0, "1": 0, "top": 0, "second": 1, "2nd": 1,
             "two": 1, "2": 1, "middle": 1, "third": 2, "3rd": 2, "three": 2, "3": 2,
             "fourth": 3, "4th": 3, "four": 3, "4": 3}
@@ -100,7 +102,7 @@ def row_key(kind: str, finding: Finding) -> str:
 def named_relation(message: str) -> Optional[str]:
     """The first relation the person names with "my"/"our" ("my sister" -> "sister")."""
     lowered = text.normalise(message)
-    for match in re.finditer(r"\b(?:my|our|his|her|their) (?:(?:best|older|younger|little|big|"
+    for match in re.finditer(r"\b(?:my|our) (?:(?:best|older|younger|little|big|"
                              r"step|adult|grown) )?([a-zé]+)\b", lowered):
         if match.group(1) in RELATIONS:
             return match.group(1)
@@ -300,9 +302,12 @@ def typed_pick(message: str, candidates: Sequence[Finding], kb: Knowledge,
     if dimension:
         return next((c for c in candidates if c.dimension == dimension), None)
     words = re.findall(r"[a-z0-9']+", text.normalise(message))
-    if "before last" in " ".join(words) and len(candidates) >= 2:
+    # "He always has to have the last word" is a situation, not a pick: an ordinal picks
+    # only in a short answer or next to "one", "option" or "number".
+    pick_like = len(words) <= MAX_ORDINAL_WORDS or bool({"one", "option", "number"} & set(words))
+    if pick_like and "before last" in " ".join(words) and len(candidates) >= 2:
         return candidates[-2]
-    for word in words:
+    for word in words if pick_like else ():
         if word in ORDINALS and ORDINALS[word] < len(candidates) and (
                 word not in ("one",) or len(words) <= 2):
             return candidates[ORDINALS[word]]

@@ -89,15 +89,17 @@ _FOLLOW_UP_OPENINGS = (
         r"^(?:(?:but|so|ok|okay|hmm+|and) )*(?:why|how come|what makes you (?:say|think)|how is "
         r"(?:that|this|it) (?:codependent|unhealthy|a problem|bad))\b")),
     ("ask_what_to_do", re.compile(
-        r"^(?:(?:but|so|ok|okay|k|and|then|right) )*(?:what (?:else|could|can|should|do|would) "
-        r"(?:i|we)?\s?(?:do|try|change)?|any(?:thing|thin)? (?:else|other)|any other ideas|"
-        r"what else)\b")),
+        r"^(?:(?:but|so|ok|okay|k|and|then|right) )*(?:what else|what (?:could|can|should|do|"
+        r"would|might) (?:i|we)(?: \w+)? (?:do|try|change)|any(?:thing|thin)? (?:else|other)|"
+        r"any other ideas)\b")),
 )
 # "Is it bad that I ...?": a worry put as a question about the person's own situation.
 _HEDGED = re.compile(
     r"^(?:(?:so|but|and|honestly|ok|okay) )*(?:is it|is that|am i|are we|would it be|is this) "
     r"(?:\w+ ){0,2}(?:bad|ok|okay|fine|alright|normal|wrong|weird|unhealthy|healthy|too much|"
-    r"selfish|strange|codependent|an issue|a problem)\b")
+    r"selfish|strange|codependent|an issue|a problem)\b"
+    # ... about the person's own part: "is it ok that she decides what I wear?" is not.
+    r"(?=.*\b(?:that|if|when|how|to) (?:i|we)\b|.*\bto (?:rely|depend|lean|need)\b)")
 
 
 def first_sentence(message: str) -> str:

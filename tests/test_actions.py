@@ -89,7 +89,8 @@ async def test_confident_situation_is_explained(dispatcher, make_tracker, domain
     assert state == {"findings": [key], "pattern": pole, "risk_detected": False,
                      "about": "self", "clarify_candidates": None,
                      "last_findings": [key], "last_alternatives": [],
-                     "last_evidence": "I do a lot for my family", "last_about": "self"}
+                     "last_evidence": "I do a lot for my family", "last_about": "self",
+                     "correcting": None}
     assert "cited" in shared
     # Reflection, the pattern with its table cell, one article point with quick replies.
     assert responses(dispatcher) == ["utter_reflection", "utter_pattern",

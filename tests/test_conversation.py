@@ -126,6 +126,7 @@ def test_a_typed_pick(typed: str, expected: str) -> None:
 
 @pytest.mark.parametrize("typed", [
     "my sister pays for everything and her husband never offers to help with anything",
+    "He always has to have the last word",
     "hmm",
     "",
 ])
@@ -161,6 +162,7 @@ def test_was_this_helpful_once_and_only_after_an_answer() -> None:
 @pytest.mark.parametrize("message, relation", [
     ("I always cover for my little brother", "brother"),
     ("our mum calls every night", "mum"),
+    ("I keep lending his brother money", None),
     ("I do everything", None),
     ("my identity is wrapped up in him", None),
 ])

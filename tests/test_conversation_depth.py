@@ -394,3 +394,26 @@ def test_parse_keys_skips_what_is_not_a_finding() -> None:
     assert [f.key for f in analysis.parse_keys(keys)] == ["codependent:helping",
                                                           "interdependent:honesty"]
     assert analysis.parse_keys(None) == []
+
+
+async def test_what_to_do_while_a_child_is_at_risk_is_only_about_the_child(make_tracker,
+                                                                          domain) -> None:
+    said, state = await follow_up(make_tracker, domain, "ask_what_to_do",
+                                  ["codependent:boundaries"], risk="child")
+    assert responses(said) == ["utter_child_aware_what_to_do"]
+    assert state["risk_detected"] is True
+
+
+@pytest.mark.parametrize("risk", ["child", "self_harm"])
+async def test_is_that_normal_after_danger_keeps_the_offer_of_help(make_tracker, domain,
+                                                                   dispatcher, risk) -> None:
+    tracker = make_tracker("is that normal?", "ask_normal",
+                           slots={"risk": risk, "last_findings": ["codependent:helping"]})
+    await run(ActionAboutTheAnswer(), dispatcher, tracker, domain)
+    assert responses(dispatcher)[0].startswith("utter_safety_offer_stands")
+
+
+async def test_no_was_this_helpful_after_danger(make_tracker, domain, dispatcher) -> None:
+    tracker = make_tracker("thanks", "thanks", slots={"shared": ["answer#0"], "risk": "self_harm"})
+    await run(ActionCloseTurn(), dispatcher, tracker, domain)
+    assert responses(dispatcher) == ["utter_thanks"]

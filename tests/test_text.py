@@ -48,6 +48,8 @@ def test_is_question(message: str, expected: bool) -> None:
     ("how is that codependent, she is my mum", "ask_why"),
     ("what would a healthy version of this look like", "ask_healthy"),
     ("my mum calls every night and I can't say no", None),
+    ("What do you mean?", None),
+    ("what would you do?", None),
     ("I always wonder why she never asks about me", None),
 ])
 def test_follow_up_opening(message: str, intent: Optional[str]) -> None:
@@ -57,7 +59,8 @@ def test_follow_up_opening(message: str, intent: Optional[str]) -> None:
 @pytest.mark.parametrize("message, hedged", [
     ("Is it bad that I rely on my boyfriend to calm me down?", True),
     ("So is it fine that I lean on her as much as I do?", True),
-    ("is that normal?", True),
+    ("is that normal?", False),  # about the answer: ask_normal, not a situation
+    ("Is it ok that she decides what I wear?", False),  # her behaviour, not the person's part
     ("I rely on my boyfriend to calm me down", False),
     ("what is codependency?", False),
 ])
