@@ -31,7 +31,6 @@ from tandem.vocabulary import (
     DIMENSION,
     FORGET_SLOT,
     INPUT_ISSUE,
-    LAST_ABOUT,
     LAST_ALTERNATIVES,
     LAST_EVIDENCE,
     LAST_FINDINGS,
@@ -91,7 +90,6 @@ async def report(dispatcher: CollectingDispatcher, tracker: Tracker,
         SlotSet(LAST_FINDINGS, [f.key for f in findings]),
         SlotSet(LAST_ALTERNATIVES, [f.key for f in others]),
         SlotSet(LAST_EVIDENCE, evidence[0].sentence or message),
-        SlotSet(LAST_ABOUT, about),
         # A new reading ends any correction in progress (the next pick is about this one).
         SlotSet(CORRECTING, None),
     ]
@@ -111,46 +109,36 @@ def clarification_buttons(candidates: Sequence[Finding]) -> List[Dict[str, Any]]
     return buttons
 
 
-def abuse_aware_reply(dispatcher: CollectingDispatcher, question: bool = False,
-                      what_to_do: bool = False,
-                      tracker: Optional[Tracker] = None) -> List[EventType]:
+def abuse_aware_reply(dispatcher: CollectingDispatcher, tracker: Tracker,
+                      question: bool = False, what_to_do: bool = False) -> List[EventType]:
     """While `risk` is abuse: no findings, no advice to confront or refuse; the offer stands.
 
     "What can I do?" gets Tandem's own suggestion (people who help with safety plans);
     any other question the answer that control is not love; anything else the reminder
     that keeping the peace can be how a person stays safe. Said again, in other words.
     """
-    name = ("utter_abuse_aware_what_to_do" if what_to_do
-            else "utter_abuse_aware_question" if question else "utter_abuse_aware")
-    events: List[EventType] = []
-    if tracker is not None:
-        remembered = memory(tracker)
-        name = conversation.fresh(remembered, name)
-        events = said(remembered)
-    dispatcher.utter_message(response=name)
+    events = utter_fresh(dispatcher, tracker, "utter_abuse_aware_what_to_do" if what_to_do
+                         else "utter_abuse_aware_question" if question else "utter_abuse_aware")
     if not what_to_do:
         # The resources every time: a helpline is never trimmed for style.
         dispatcher.utter_message(response="utter_safety_abuse_resources")
     return safety_reply("abuse") + events
 
 
-def offer_stands(dispatcher: CollectingDispatcher, risk: str, ask_again: bool = True,
-                 tracker: Optional[Tracker] = None) -> List[EventType]:
+def offer_stands(dispatcher: CollectingDispatcher, tracker: Tracker, risk: str,
+                 ask_again: bool = True) -> List[EventType]:
     """After danger earlier in the session: a gentle word that help is still there.
 
     For self-harm it asks whether the person is safe, unless that question is already open
     (`ask_again=False`): it does not keep asking, so the conversation can go on. Said once
     in full; after that a short line that still names the help (no paragraph repeated).
     """
-    if tracker is not None:
-        remembered = memory(tracker)
-        if f"offer:{risk}" in remembered:
-            dispatcher.utter_message(response=f"utter_safety_still_here_{risk}")
-            return safety_reply(risk) + said(remembered)
-        remembered.add(f"offer:{risk}")
-        extra = said(remembered)
-    else:
-        extra = []
+    remembered = memory(tracker)
+    if f"offer:{risk}" in remembered:
+        dispatcher.utter_message(response=f"utter_safety_still_here_{risk}")
+        return safety_reply(risk) + said(remembered)
+    remembered.add(f"offer:{risk}")
+    extra = said(remembered)
     if risk == "self_harm" and not ask_again:
         dispatcher.utter_message(response="utter_safety_offer_stands_self_harm_no_ask")
         return safety_reply(risk) + extra
@@ -173,8 +161,7 @@ async def analyze(dispatcher: CollectingDispatcher, tracker: Tracker, message: s
     risk = remembered_risk(tracker)
     if risk == "abuse":
         # "Is that normal? He says it's because he loves me" gets the answer to its question.
-        return abuse_aware_reply(dispatcher, question=text.is_question(message),
-                                 tracker=tracker)
+        return abuse_aware_reply(dispatcher, tracker, question=text.is_question(message))
     kb = knowledge.get()
     picked = conversation.typed_pick(message, parse_keys(tracker.get_slot(CANDIDATES)), kb)
     if picked is not None:
@@ -198,7 +185,7 @@ async def analyze(dispatcher: CollectingDispatcher, tracker: Tracker, message: s
     if risk or negated:
         # Nothing to explain, and danger is in the air: never a menu of dimensions.
         if risk:
-            return offer_stands(dispatcher, risk, tracker=tracker)
+            return offer_stands(dispatcher, tracker, risk)
         dispatcher.utter_message(response="utter_glad_you_are_safe")
         return analysis_slots()
     if decision.too_short:

@@ -4,11 +4,9 @@ from typing import Any, Dict, List, Optional, Sequence
 
 from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
-
 from rasa_sdk.executor import CollectingDispatcher
 
-from tandem import analysis
-from tandem import conversation
+from tandem import analysis, conversation
 from tandem.conversation import Memory, Say
 from tandem.vocabulary import (
     ABOUT,

@@ -27,8 +27,7 @@ def abuse_known(dispatcher: CollectingDispatcher, tracker: Tracker) -> Optional[
     """
     if remembered_risk(tracker) == "abuse":
         what_to_do = latest_intent(tracker) == "ask_what_to_do"
-        return abuse_aware_reply(dispatcher, question=True, what_to_do=what_to_do,
-                                 tracker=tracker)
+        return abuse_aware_reply(dispatcher, tracker, question=True, what_to_do=what_to_do)
     return None
 
 
@@ -71,7 +70,7 @@ class ActionAboutTheAnswer(Action):
         risk = remembered_risk(tracker)
         if risk:
             # After a child at risk or self-harm, "is that normal?" is not about a pattern.
-            return offer_stands(dispatcher, risk, tracker=tracker)
+            return offer_stands(dispatcher, tracker, risk)
         topic = (latest_intent(tracker) or "").removeprefix("ask_")
         found = latest_finding(tracker) is not None
         response = f"utter_about_{topic}" + ("" if found or topic == "should_leave"
@@ -90,7 +89,7 @@ class ActionRespondToDistress(Action):
         risk = remembered_risk(tracker)
         if risk:
             # "I'm not going to do anything, I'm just so tired of it all" after danger.
-            return offer_stands(dispatcher, risk, tracker=tracker)
+            return offer_stands(dispatcher, tracker, risk)
         return utter_fresh(dispatcher, tracker, "utter_distress")
 
 

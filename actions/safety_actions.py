@@ -161,9 +161,8 @@ class ActionSafetyFollowUp(Action):
                 return await analyze(dispatcher, tracker, latest_text(tracker),
                                      latest_ranking(tracker))
             # Minimising never clears the risk and never gets "glad you're safe".
-            return offer_stands(dispatcher, risk,
-                                ask_again=not tracker.get_slot(SAFETY_CHECK_PENDING),
-                                tracker=tracker)
+            return offer_stands(dispatcher, tracker, risk,
+                                ask_again=not tracker.get_slot(SAFETY_CHECK_PENDING))
         return answer_check_in(dispatcher, tracker, intent or SAFE)
 
 
@@ -180,7 +179,7 @@ class ActionYesNo(Action):
             # "Are you safe right now?" "yes" / "no".
             return answer_check_in(dispatcher, tracker, SAFE if yes else NOT_SAFE)
         if remembered_risk(tracker) == "abuse" and not yes:
-            return abuse_aware_reply(dispatcher, tracker=tracker)
+            return abuse_aware_reply(dispatcher, tracker)
         dispatcher.utter_message(response="utter_affirm_ack" if yes else "utter_deny_ack")
         return []
 
@@ -195,7 +194,7 @@ class ActionAnswerConcept(Action):
                   domain: Dict[str, Any]) -> List[EventType]:
         if remembered_risk(tracker) == "abuse":
             # "Is that normal? He says it's because he loves me" is not a concept question.
-            return abuse_aware_reply(dispatcher, question=True, tracker=tracker)
+            return abuse_aware_reply(dispatcher, tracker, question=True)
         selected = ((tracker.latest_message.get("response_selector") or {}).get("concept") or {})
         response = (selected.get("response") or {}).get("utter_action")
         dispatcher.utter_message(response=response or "utter_fallback")

@@ -15,6 +15,7 @@ from tandem.vocabulary import (
     DIMENSIONS,
     LAST_EVIDENCE,
     LAST_FINDINGS,
+    SELF_CHECK_INTERRUPTIONS,
     parse_crisis_intent,
     self_check_slot,
 )
@@ -26,9 +27,6 @@ ANSWER_SLOTS = [self_check_slot(d) for d in DIMENSIONS]
 
 # Which questions were asked in this self-check (tandem.conversation.Memory keys).
 ASKED = "asked"
-# Messages that interrupt the self-check; their words are never read as an answer.
-INTERRUPTIONS = {"pause", "stop_self_check", "distress", "concept", "show_summary", "goodbye",
-                 "start_self_check"}
 
 
 def cleared(tracker: Tracker) -> List[EventType]:
@@ -68,7 +66,10 @@ def typed_answer(slot: str, tracker: Tracker) -> Dict[str, Any]:
     """
     if tracker.get_slot("requested_slot") != slot or tracker.get_slot(slot):
         return {}
-    if latest_intent(tracker) in INTERRUPTIONS or parse_crisis_intent(latest_intent(tracker)):
+    # An interruption's words are never read as an answer (the frequency mapping skips
+    # the same intents, scripts/generate_yaml.py).
+    intent = latest_intent(tracker)
+    if intent in SELF_CHECK_INTERRUPTIONS or parse_crisis_intent(intent):
         return {}
     if next(tracker.get_latest_entity_values("frequency"), None):
         return {}

@@ -211,6 +211,13 @@ _MY_WORD = re.compile(r"\b(?:my|our) (?:(?:best|older|younger|little|big|step|ex
                       r"([a-zé]+(?:[- ]in[- ]law)?)\b")
 
 
+def named_relation(message: str) -> Optional[str]:
+    """The first relation the person names with "my"/"our" ("my sister" -> "sister")."""
+    lowered = text.normalise(message)
+    return next((match.group(1) for match in _MY_WORD.finditer(lowered)
+                 if match.group(1) in RELATIONS), None)
+
+
 def whose_pattern(message: str) -> str:
     """Whose pattern a message describes: "self", the relation it names, or "someone".
 

@@ -12,16 +12,14 @@ from dataclasses import dataclass, field
 from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple
 
 from tandem import text
-from tandem.analysis import RELATIONS, Evidence, overall_pattern
+from tandem.analysis import RELATIONS, Evidence, named_relation, overall_pattern
 from tandem.knowledge import Knowledge, PoleTalk
-from tandem.vocabulary import DIMENSIONS, Finding
+from tandem.vocabulary import Finding
 
 # Keys of `Memory` that are not per-row paragraphs.
 CITED = "cited"
 FEEDBACK_ASKED = "feedback_asked"
 ANSWER = "answer#"
-# How many findings a long message is read for.
-MAX_LONG_FINDINGS = 3
 # Buttons are offered only for a genuine near-tie: candidates this close to the top one.
 NEAR_TIE = 0.08
 # A typed pick ("the second one", "more the feelings thing") is a short message.
@@ -99,25 +97,19 @@ def row_key(kind: str, finding: Finding) -> str:
     return f"{kind}:{finding.pole}:{finding.dimension}"
 
 
-def named_relation(message: str) -> Optional[str]:
-    """The first relation the person names with "my"/"our" ("my sister" -> "sister")."""
-    lowered = text.normalise(message)
-    for match in re.finditer(r"\b(?:my|our) (?:(?:best|older|younger|little|big|"
-                             r"step|adult|grown) )?([a-zé]+)\b", lowered):
-        if match.group(1) in RELATIONS:
-            return match.group(1)
-    return None
-
-
-def person(about: str) -> str:
-    """How a reply names the person a pattern is about: "your sister", "they"-free."""
-    return f"your {about}" if about in RELATIONS else "the person you describe"
+def person(kb: Knowledge, relation: Optional[str], unnamed: str = "someone_described") -> str:
+    """How a reply names another person: "your sister", or a label when no one is named."""
+    if relation in RELATIONS:
+        return f"{kb.labels['person_prefix']} {relation}"
+    return kb.labels[unnamed]
 
 
 def dimension_name(kb: Knowledge, dimension: str, about: str) -> str:
     """The row's name, spoken of the person it is about ("your feelings" -> "their feelings")."""
     name = kb.dimension(dimension).name
-    return name if about == "self" else re.sub(r"\byour\b", "their", name)
+    if about == "self":
+        return name
+    return re.sub(rf"\b{kb.labels['person_prefix']}\b", kb.labels["their"], name)
 
 
 def reflection(kb: Knowledge, finding: Finding, about: str, message: str,
@@ -129,9 +121,8 @@ def reflection(kb: Knowledge, finding: Finding, about: str, message: str,
     index = memory.take(row_key("reflect_other" if other else "reflect", finding), len(variants))
     if index is None:
         return None
-    who = person(about) if other else person(named_relation(message) or "")
-    if not other and who == "the person you describe":
-        who = "the other person"
+    who = (person(kb, about) if other
+           else person(kb, named_relation(message), unnamed="other_person"))
     sentence = variants[index].format(other=who, person=who, Person=who[:1].upper() + who[1:])
     return Say("utter_reflection", {"reflection": sentence})
 
@@ -329,11 +320,6 @@ _NAME_FILLER = frozenset("your you the of or and with them who a".split())
 def _content(name: str) -> set:
     """The words of a row's name that carry its meaning ("your feelings" -> {"feelings"})."""
     return {w for w in re.findall(r"[a-z']+", name.lower()) if w not in _NAME_FILLER}
-
-
-def valid_keys(keys: Iterable[str]) -> List[str]:
-    """Only the known finding keys (a stale slot is not trusted)."""
-    return [k for k in keys if k.split(":", 1)[-1] in DIMENSIONS]
 
 
 def feedback_due(memory: Memory) -> bool:

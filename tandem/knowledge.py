@@ -14,7 +14,8 @@ from tandem.vocabulary import DIMENSIONS, POLES
 LABELS = ("none_of_these", "summary_line", "chart_title", "chart_codependent",
           "chart_interdependent", "standing_codependent", "standing_in_between",
           "standing_interdependent", "self_check_line", "person_prefix", "pattern_line",
-          "no_rows", "self_check_again_1", "self_check_again_2")
+          "no_rows", "self_check_again_1", "self_check_again_2", "their",
+          "someone_described", "other_person")
 
 
 class KnowledgeError(ValueError):
@@ -115,7 +116,7 @@ class Knowledge:
     concepts: Dict[str, Concept]
     talk: Dict[str, DimensionTalk]
     # The short citation used once the full one has been given in a conversation.
-    short_attribution: str = "Martin, 2018"
+    short_attribution: str
 
     def dimension(self, key: str) -> Dimension:
         """The dimension with public key `key`."""
@@ -222,6 +223,7 @@ def parse(raw: dict, talk: Optional[dict] = None) -> Knowledge:
     labels = raw.get("labels") or {}
     return Knowledge(
         attribution=_require(source, "attribution", "source"),
+        short_attribution=_require(source, "short_attribution", "source"),
         pole_phrases={pole: _require(poles, pole, "poles") for pole in POLES},
         labels={key: _require(labels, key, "labels") for key in LABELS},
         dimensions=dimensions,

@@ -37,8 +37,6 @@ CORRECTING = "correcting"
 FEEDBACK_PENDING = "feedback_pending"
 # The sentence (or message) the latest finding came from, for "why?".
 LAST_EVIDENCE = "last_evidence"
-# Whose pattern the latest findings described (the `about` of that message), for follow-ups.
-LAST_ABOUT = "last_about"
 # What Tandem has already said in this session (tandem.conversation.Memory), so no
 # paragraph is repeated and the full citation is given once.
 SHARED = "shared"
@@ -72,6 +70,10 @@ SAFETY_ANSWERS = ("affirm", "deny", "safety_safe", "safety_not_safe", "safety_ra
 OPEN_QUESTIONS: Dict[str, Tuple[str, ...]] = {
     SAFETY_CHECK_PENDING: SAFETY_ANSWERS,
 }
+# Messages that interrupt the self-check rather than answer it (besides danger): "can we
+# stop, this is a lot" pauses it even though "a lot" reads as a frequency.
+SELF_CHECK_INTERRUPTIONS = ("stop_self_check", "pause", "distress", "concept", "show_summary",
+                            "goodbye", "start_self_check")
 # Buttons stay valid for a few messages: the person may say "hmm" or ask something first,
 # then type "the feelings one". After this many further messages the offer is dropped.
 OFFERS_KEPT_FOR_MESSAGES: Dict[str, int] = {CANDIDATES: 3, CORRECTING: 3}

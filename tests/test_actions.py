@@ -89,7 +89,7 @@ async def test_confident_situation_is_explained(dispatcher, make_tracker, domain
     assert state == {"findings": [key], "pattern": pole, "risk_detected": False,
                      "about": "self", "clarify_candidates": None,
                      "last_findings": [key], "last_alternatives": [],
-                     "last_evidence": "I do a lot for my family", "last_about": "self",
+                     "last_evidence": "I do a lot for my family",
                      "correcting": None}
     assert "cited" in shared
     # Reflection, the pattern with its table cell, one article point with quick replies.
@@ -235,7 +235,7 @@ async def test_picked_dimension_completes_analysis(dispatcher, make_tracker, dom
                      "risk_detected": False, "about": "self",
                      "clarify_candidates": None, "dimension": None, "correcting": None,
                      "last_findings": ["codependent:self_worth"], "last_alternatives": [],
-                     "last_evidence": "", "last_about": "self"}
+                     "last_evidence": ""}
     assert responses(dispatcher)[:2] == ["utter_reflection", "utter_pattern"]
 
 

@@ -4,7 +4,7 @@ from typing import List, Optional
 
 import pytest
 
-from tandem import conversation, knowledge
+from tandem import analysis, conversation, knowledge
 from tandem.analysis import Evidence
 from tandem.conversation import Memory, Say
 from tandem.vocabulary import DIMENSIONS, POLES, Finding
@@ -167,4 +167,4 @@ def test_was_this_helpful_once_and_only_after_an_answer() -> None:
     ("my identity is wrapped up in him", None),
 ])
 def test_named_relation(message: str, relation: Optional[str]) -> None:
-    assert conversation.named_relation(message) == relation
+    assert analysis.named_relation(message) == relation
