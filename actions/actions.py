@@ -75,15 +75,15 @@ async def remember(tracker: Tracker, keys: Sequence[str], pattern: Optional[str]
 async def report(dispatcher: CollectingDispatcher, tracker: Tracker,
                  evidence: Sequence[analysis.Evidence], about: str = "self",
                  ranking: Sequence[Dict[str, Any]] = (), message: str = "",
-                 long_message: bool = False, hedged: bool = False) -> List[EventType]:
+                 long_message: bool = False, opener: Optional[str] = None) -> List[EventType]:
     """Explains the findings in at most three messages and keeps them for follow-ups.
 
-    "Is it bad that I ...?" (`hedged`) is answered first: depending on others is normal.
+    `opener` is a response said in place of the reflection (tandem.conversation.explain_one).
     """
     findings = [e.finding for e in evidence]
     remembered = memory(tracker)
     say(dispatcher, conversation.explain(knowledge.get(), evidence, about, message, remembered,
-                                         long_message, hedged))
+                                         long_message, opener))
     await remember(tracker, [f.key for f in findings], analysis.overall_pattern(findings))
     others = analysis.alternatives(ranking, exclude=[f.dimension for f in findings])
     return analysis_slots(findings, about=about) + said(remembered) + [
@@ -180,8 +180,10 @@ async def analyze(dispatcher: CollectingDispatcher, tracker: Tracker, message: s
     decision = analysis.decide(ranking, words=text.word_count(message))
     if decision.findings:
         evidence = [analysis.Evidence(f, message) for f in decision.findings]
+        # "Is it bad that I ...?" is answered first: depending on others is normal.
+        opener = "utter_hedged_answer" if text.is_hedged_question(message) else None
         return await report(dispatcher, tracker, evidence, about, ranking, message,
-                            hedged=text.is_hedged_question(message))
+                            opener=opener)
     if risk or negated:
         # Nothing to explain, and danger is in the air: never a menu of dimensions.
         if risk:
@@ -249,13 +251,14 @@ async def report_pick(dispatcher: CollectingDispatcher, tracker: Tracker,
         await profiles().record_correction(
             tracker.sender_id, str(correcting.get("finding")), finding.key,
             correcting.get("message_timestamp"))
-        dispatcher.utter_message(response="utter_correction_thanks")
     asked_about = str(tracker.get_slot(LAST_EVIDENCE) or "") if correcting else ""
     if not asked_about:
         asked_about = str((previous_user_message(tracker) or {}).get("text") or "")
     about = analysis.whose_pattern(asked_about) if asked_about else "self"
+    # A correction's thanks takes the reflection's place: still three messages at most.
     events = await report(dispatcher, tracker, [analysis.Evidence(finding, asked_about)], about,
-                          message=asked_about)
+                          message=asked_about,
+                          opener="utter_correction_thanks" if correcting else None)
     return events + [SlotSet(DIMENSION, None), SlotSet(CORRECTING, None),
                      SlotSet(CANDIDATES, None)]
 

@@ -128,16 +128,17 @@ def reflection(kb: Knowledge, finding: Finding, about: str, message: str,
 
 
 def explain_one(kb: Knowledge, finding: Finding, about: str, message: str,
-                memory: Memory, hedged: bool = False) -> List[Say]:
+                memory: Memory, opener: Optional[str] = None) -> List[Say]:
     """Reflection, the pattern with the table cell, one article point with quick replies.
 
     A row already explained in this session is named again without repeating its cell,
-    with a new article point while there is one. "Is it bad that I ...?" (`hedged`) gets
-    its direct answer in place of the reflection.
+    with a new article point while there is one. An `opener` response takes the
+    reflection's place, so the answer stays at three messages: the direct answer to "is it
+    bad that I ...?", or the thanks for a correction.
     """
     memory.add(f"{ANSWER}{memory.answers}")
     reply: List[Say] = []
-    reflected = (Say(fresh(memory, "utter_hedged_answer")) if hedged
+    reflected = (Say(fresh(memory, opener)) if opener
                  else reflection(kb, finding, about, message, memory))
     if reflected:
         reply.append(reflected)
@@ -187,10 +188,11 @@ def explain_several(kb: Knowledge, evidence: Sequence[Evidence], about: str,
 
 
 def explain(kb: Knowledge, evidence: Sequence[Evidence], about: str, message: str,
-            memory: Memory, long_message: bool = False, hedged: bool = False) -> List[Say]:
+            memory: Memory, long_message: bool = False,
+            opener: Optional[str] = None) -> List[Say]:
     """The answer for a message's findings (at most three messages)."""
     if len(evidence) == 1 and not long_message:
-        return explain_one(kb, evidence[0].finding, about, message, memory, hedged)
+        return explain_one(kb, evidence[0].finding, about, message, memory, opener)
     return explain_several(kb, evidence, about, memory, long_message)
 
 

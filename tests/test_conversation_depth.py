@@ -243,7 +243,9 @@ async def test_that_is_not_it_offers_alternatives_and_the_pick_is_recorded(
                                   "dimension": "honesty", "correcting": events["correcting"]})
     result = slots(await run(ActionResolveClarification(), picked, tracker, domain))
     assert result["findings"] == ["codependent:honesty"] and result["correcting"] is None
-    assert responses(picked)[0] == "utter_correction_thanks"
+    # The thanks takes the reflection's place: a corrected answer is three messages too.
+    assert responses(picked) == ["utter_correction_thanks", "utter_pattern",
+                                 "utter_point_codependent"]
     (correction,) = profile_store.corrections()
     assert (correction.original, correction.corrected) == ("codependent:helping",
                                                             "codependent:honesty")

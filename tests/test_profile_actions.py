@@ -173,7 +173,7 @@ async def test_analysis_self_check_and_feedback_still_answer_without_storage(
                                                  "message_timestamp": 1.0}})
     events = await run(ActionResolveClarification(), picked, tracker, domain)
     assert slots(events)["findings"] == ["codependent:honesty"]
-    assert responses(picked)[:2] == ["utter_correction_thanks", "utter_reflection"]
+    assert responses(picked)[:2] == ["utter_correction_thanks", "utter_pattern"]
 
     thanked = CollectingDispatcher()
     tracker = make_tracker("/feedback_helpful", "feedback_helpful",
