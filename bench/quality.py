@@ -89,8 +89,8 @@ def keyword_baseline(train: List[data.Example], per_class: int = 25
     return predict
 
 
-def train_variant(minilm_weight: float, out_dir: Path) -> Path:
-    """Trains Tandem's pipeline with another MiniLM share; returns the model path."""
+def train_variant(encoder_weight: float, out_dir: Path) -> Path:
+    """Trains Tandem's pipeline with another sentence-encoder share; returns the model path."""
     import subprocess
     import sys
 
@@ -99,7 +99,7 @@ def train_variant(minilm_weight: float, out_dir: Path) -> Path:
     config = yaml.safe_load((data.ROOT / "config.yml").read_text(encoding="utf-8"))
     for component in config["pipeline"]:
         if component["name"].endswith("TandemIntentClassifier"):
-            component["minilm_weight"] = minilm_weight
+            component["encoder_weight"] = encoder_weight
     config_path = out_dir / "config.yml"
     config_path.write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
     rasa = str(Path(sys.executable).parent / "rasa")
@@ -123,19 +123,19 @@ def predicted_intents(parses: Sequence[Dict]) -> List[str]:
     return out
 
 
-def encoder_cost() -> str:
-    """Load time and per-message time of the MiniLM encoder, measured here."""
-    from components.minilm import MiniLMEncoder
+def encoder_cost(name: str) -> str:
+    """Load time and per-message time of a sentence encoder, measured here."""
+    from components.sentence_encoder import SentenceEncoder
 
     start = time.perf_counter()
-    encoder = MiniLMEncoder()
+    encoder = SentenceEncoder(name)
     loaded = time.perf_counter() - start
     sample = ["I always pay for everything and he never even says thanks"] * 50
     start = time.perf_counter()
     for text in sample:
         encoder.encode([text])
     per_message = (time.perf_counter() - start) / len(sample)
-    return (f"MiniLM encoder: {loaded:.1f}s to load, {1000 * per_message:.0f} ms per message "
+    return (f"{name} encoder: {loaded:.1f}s to load, {1000 * per_message:.0f} ms per message "
             f"(single-message calls, this machine).")
 
 
@@ -209,7 +209,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--model", type=Path, default=data.ROOT / "models" / "tandem.tar.gz")
     parser.add_argument("--skip-variant", action="store_true",
-                        help="do not train the pipeline without MiniLM for comparison")
+                        help="do not train the pipeline without the sentence encoder")
     args = parser.parse_args()
 
     train_all = data.training()
@@ -222,7 +222,7 @@ def main() -> int:
     tandem_seconds = time.perf_counter() - start
     tandem_pred = predicted_intents(parses)
 
-    systems = {"Tandem (Rasa pipeline, TF-IDF + negation + 10% MiniLM)": tandem_pred}
+    systems = {"Tandem (Rasa pipeline, TF-IDF + negation, averaged 50/50 with mpnet)": tandem_pred}
     variant_note = ""
     if not args.skip_variant:
         import tempfile
@@ -230,14 +230,14 @@ def main() -> int:
         with tempfile.TemporaryDirectory() as folder:
             start = time.perf_counter()
             variant = train_variant(0.0, Path(folder))
-            variant_note = (f"Training the NLU pipeline without MiniLM took "
+            variant_note = (f"Training the NLU pipeline without the sentence encoder took "
                             f"{time.perf_counter() - start:.0f}s (`rasa train nlu`, with "
                             f"Rasa's component cache warm from `make train`).")
-            systems["Variant: the same pipeline without MiniLM"] = predicted_intents(
+            systems["Variant: the same pipeline without the sentence encoder"] = predicted_intents(
                 asyncio.run(parse_all(variant, texts)))
     systems["Baseline: TF-IDF + logistic regression"] = tfidf_baseline(train_all)(texts)
     systems["Baseline: keyword lexicon (situation classes)"] = keyword_baseline(train_sit)(texts)
-    minilm_note = encoder_cost()
+    encoder_notes = " ".join(encoder_cost(name) for name in ("minilm", "mpnet"))
 
     RESULTS.mkdir(parents=True, exist_ok=True)
     plot_confusion(gold, tandem_pred, RESULTS / "confusion_matrix.png")
@@ -255,7 +255,9 @@ def main() -> int:
         lines.append(f"| {name} | {s['top1']:.3f} | {s['pole']:.3f} | {s['macro_f1']:.3f} |")
     lines += ["", f"Tandem parsed the held-out set in {tandem_seconds:.1f}s "
               f"({1000 * tandem_seconds / len(texts):.0f} ms/message, in process).",
-              minilm_note, variant_note, ""]
+              encoder_notes, variant_note, "",
+              "Candidate encoders and weights, dev and test side by side: "
+              "[candidates.md](candidates.md).", ""]
     lines += ["Server start-up, latency, load and memory: [runtime.md](runtime.md).", ""]
     lines += ["## Per-class F1 (Tandem)", "", "| class | F1 |", "|---|---|"]
     lines += [f"| {label} | {f:.2f} |" for label, f in zip(labels, per_class, strict=False)]

@@ -31,12 +31,17 @@ Pair = Tuple[str, str, str, str, str]  # kind, text a, label a, text b, label b
 
 
 def dev_pairs() -> List[Pair]:
-    """tests/checklist's negation and person pairs in the frozen sets' shape."""
+    """tests/checklist's negation, change and person pairs in the frozen sets' shape."""
     pairs: List[Pair] = []
     negation = yaml.safe_load((data.ROOT / "tests/checklist/negation.yml").read_text())
     for p in negation["pairs"]:
         d = p["dimension"]
         pairs.append(("negation", p["first"]["text"], f"{p['first']['pole']}:{d}",
+                      p["second"]["text"], f"{p['second']['pole']}:{d}"))
+    change = yaml.safe_load((data.ROOT / "tests/checklist/change.yml").read_text())
+    for p in change["pairs"]:
+        d = p["dimension"]
+        pairs.append((p["kind"], p["first"]["text"], f"{p['first']['pole']}:{d}",
                       p["second"]["text"], f"{p['second']['pole']}:{d}"))
     person = yaml.safe_load((data.ROOT / "tests/checklist/person.yml").read_text())
     for p in person["pairs"]:

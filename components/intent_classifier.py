@@ -1,12 +1,13 @@
-"""Tandem's intent classifier: TF-IDF logistic regression, optionally ensembled with MiniLM.
+"""Tandem's intent classifier: TF-IDF logistic regression averaged with a sentence encoder's.
 
-Measured on the held-out set (bench/results/quality.md), this beats DIET on count
-vectors for the eighteen situation classes; see the README for the numbers.
+The TF-IDF model reads words (with negation-scope features); a logistic regression on
+frozen sentence embeddings (all-mpnet-base-v2) reads what a sentence means. Chosen on the
+development set (bench/results/quality.md); see the README for the numbers.
 """
 
 import logging
 from pathlib import Path
-from typing import Any, Dict, List, Optional
+from typing import Any, Callable, Dict, List, Optional
 
 import joblib
 import numpy as np
@@ -21,6 +22,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from sklearn.linear_model import LogisticRegression
 
 from components.text_features import TextFeatures
+from tandem import text
 from tandem.vocabulary import SENTENCE_RANKINGS
 
 logger = logging.getLogger(__name__)
@@ -49,23 +51,29 @@ def _column_major(model: Optional[LogisticRegression]) -> Optional[LogisticRegre
     [DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True
 )
 class TandemIntentClassifier(GraphComponent, IntentClassifier):
-    """Predicts the intent and a full ranking from TF-IDF (+ optional MiniLM) features."""
+    """Predicts the intent and a full ranking from TF-IDF and sentence-embedding models."""
 
     @staticmethod
     def get_default_config() -> Dict[str, Any]:
-        """C: inverse regularisation; minilm_weight: share of the MiniLM model (0 = off)."""
-        return {"C": 30.0, "max_iter": 3000, "minilm_weight": 0.0}
+        """The TF-IDF model's C; the encoder, its share and its model's C; present_weight.
+
+        encoder: minilm or mpnet; encoder_weight: its share of the averaged probabilities
+        (0 = TF-IDF alone); present_weight: the share of the clauses about now in a
+        "used to ..., now ..." message.
+        """
+        return {"C": 30.0, "max_iter": 3000, "encoder": "mpnet", "encoder_weight": 0.0,
+                "encoder_C": 10.0, "present_weight": 0.0}
 
     def __init__(self, config: Dict[str, Any], model_storage: ModelStorage,
                  resource: Resource, features: Optional[TextFeatures] = None,
                  tfidf_model: Optional[LogisticRegression] = None,
-                 minilm_model: Optional[LogisticRegression] = None) -> None:
+                 encoder_model: Optional[LogisticRegression] = None) -> None:
         self._config = config
         self._storage = model_storage
         self._resource = resource
         self._features = features
         self._tfidf_model = _column_major(tfidf_model)
-        self._minilm_model = minilm_model
+        self._encoder_model = encoder_model
         self._encoder: Any = None
 
     @classmethod
@@ -75,14 +83,14 @@ class TandemIntentClassifier(GraphComponent, IntentClassifier):
         """Creates an untrained classifier."""
         return cls(config, model_storage, resource)
 
-    def _minilm_weight(self) -> float:
-        return float(self._config.get("minilm_weight") or 0.0)
+    def _encoder_weight(self) -> float:
+        return float(self._config.get("encoder_weight") or 0.0)
 
     def _encode(self, texts: List[str]) -> np.ndarray:
         if self._encoder is None:
-            from components.minilm import MiniLMEncoder
+            from components.sentence_encoder import SentenceEncoder
 
-            self._encoder = MiniLMEncoder()
+            self._encoder = SentenceEncoder(self._config["encoder"])
         return self._encoder.encode(texts)
 
     def train(self, training_data: TrainingData) -> Resource:
@@ -96,12 +104,16 @@ class TandemIntentClassifier(GraphComponent, IntentClassifier):
                                                max_iter=self._config["max_iter"])
         self._tfidf_model.fit(matrix, labels)
         _column_major(self._tfidf_model)
-        if self._minilm_weight() > 0:
-            self._minilm_model = LogisticRegression(C=10.0, max_iter=self._config["max_iter"])
-            self._minilm_model.fit(self._encode(texts), labels)
+        if self._encoder_weight() > 0:
+            from components.sentence_encoder import EmbeddingCache
+
+            self._encoder_model = LogisticRegression(C=self._config["encoder_C"],
+                                                     max_iter=self._config["max_iter"])
+            self._encoder_model.fit(EmbeddingCache(self._config["encoder"]).encode(texts),
+                                    labels)
         with self._storage.write_to(self._resource) as directory:
             joblib.dump({"features": self._features, "tfidf": self._tfidf_model,
-                         "minilm": self._minilm_model}, Path(directory) / _FILE)
+                         "encoder": self._encoder_model}, Path(directory) / _FILE)
         return self._resource
 
     @classmethod
@@ -116,18 +128,26 @@ class TandemIntentClassifier(GraphComponent, IntentClassifier):
             logger.warning("No trained TandemIntentClassifier found; predicting nothing.")
             return cls(config, model_storage, resource)
         classifier = cls(config, model_storage, resource, saved["features"], saved["tfidf"],
-                         saved["minilm"])
-        if classifier._minilm_model is not None:
+                         saved["encoder"])
+        if classifier._encoder_model is not None:
             classifier._encode([""])  # load the encoder now, not on the first message
         return classifier
 
     def predict_proba(self, texts: List[str]) -> np.ndarray:
-        """Class probabilities (columns in `classes` order) for each text."""
+        """Class probabilities (columns in `classes` order) for each text.
+
+        A message contrasting then and now ("I used to ..., now I ...") is also read by
+        its clauses about now alone: what is true now decides the pole.
+        """
+        return with_present_part(self._models_proba, texts,
+                                 float(self._config.get("present_weight") or 0.0))
+
+    def _models_proba(self, texts: List[str]) -> np.ndarray:
         assert self._tfidf_model is not None and self._features is not None
         probs = self._tfidf_model.predict_proba(self._features.transform(texts))
-        weight = self._minilm_weight()
-        if weight > 0 and self._minilm_model is not None:
-            probs = (1 - weight) * probs + weight * self._minilm_model.predict_proba(
+        weight = self._encoder_weight()
+        if weight > 0 and self._encoder_model is not None:
+            probs = (1 - weight) * probs + weight * self._encoder_model.predict_proba(
                 self._encode(texts))
         return probs
 
@@ -147,7 +167,11 @@ class TandemIntentClassifier(GraphComponent, IntentClassifier):
         if self._tfidf_model is None:
             return messages
         texts = [m.get(TEXT) or "" for m in messages]
-        sentences = [_sentences(m) for m in messages]
+        # A then-and-now message is one pattern, the one of now: its sentence about the
+        # past is not a second finding.
+        reads_now = float(self._config.get("present_weight") or 0.0) > 0
+        sentences = [[] if reads_now and text.present_part(t) else _sentences(m)
+                     for m, t in zip(messages, texts, strict=True)]
         flat = [s for group in sentences for s in group]
         probabilities = self.predict_proba(texts + flat)
         per_sentence = iter(probabilities[len(texts):])
@@ -161,6 +185,16 @@ class TandemIntentClassifier(GraphComponent, IntentClassifier):
                                                               SENTENCE_TOP_K)}
                     for sentence in group], add_to_output=True)
         return messages
+
+
+def with_present_part(proba: Callable[[List[str]], np.ndarray], texts: List[str],
+                      weight: float) -> np.ndarray:
+    """`proba(texts)`, mixed with `proba` of the clauses about now where a text has them."""
+    present = {i: part for i, t in enumerate(texts) if weight and (part := text.present_part(t))}
+    probs = proba(texts + list(present.values()))
+    for row, i in enumerate(present, start=len(texts)):
+        probs[i] = (1 - weight) * probs[i] + weight * probs[row]
+    return probs[:len(texts)]
 
 
 def _sentences(message: Message) -> List[str]:

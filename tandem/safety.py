@@ -409,7 +409,7 @@ _PAST = re.compile(
     r"(?:\d+|many|ten|twenty) years (?:behind me|clean|sober)|as a (?:teenager|kid|child)|"
     r"growing up|in (?:19|20)\d\d|when (?:i|we) (?:was|were) (?:a kid|kids|little|young|at school|"
     r"a teenager|teenagers)|used to|in the past|after my divorce|at (?:1[0-9]|2[0-9])|"
-    r"back at (?:uni|school|college)|when i was (?:a kid|little|younger))\b")
+    r"(?:back )?at (?:uni|school|college)|when i was (?:a kid|little|younger))\b")
 _RESOLVED = re.compile(
     r"\b(?:sober|apologi[sz]ed|we'?re (?:close|good|fine|okay|ok)|good place|different place|"
     r"behind me|rebuilt|not for years|court order|lives abroad|moved on|healed|owns what|"
@@ -417,7 +417,8 @@ _RESOLVED = re.compile(
     r"doing (?:much )?better now|in a (?:good|better) place|on my (?:own )?terms|no contact|"
     r"don'?t see (?:him|her|them) anymore|i left (?:him|her|them|that (?:week|day|night|year)|in)|"
     r"clean (?:for )?(?:\d+|many|ten) years|doing well|(?:been )?gone (?:\d+|ten|many) years|"
-    r"done (?:loads|a lot|lots) of work on it|long gone|so much happier|great therapist)\b")
+    r"done (?:loads|a lot|lots) of work on it|long gone|so much happier|great therapist|"
+    r"(?:i'?m|im|i am) [2-9]\d now|(?:been|felt) safe (?:for|ever since))\b")
 # ...unless the message also speaks of danger now.
 _STILL = re.compile(r"\b(?:right now|again|scared|afraid|terrified|threat\w*|"
                     r"started|lately|recently|this week|last night)\b")
@@ -479,11 +480,14 @@ def _compile(patterns: Sequence[str]) -> Tuple[Pattern[str], ...]:
 
 
 # "my boss will kill me", "she'd kill me if I told anyone about the party lol",
-# "overdosed on chocolate": everyday exaggeration, not danger.
+# "I'll kill him if he eats my leftovers", "overdosed on chocolate": everyday exaggeration.
 _VIOLENT_IDIOM = re.compile(
     r"\b(?:boss|manager|teacher|lecturer|coach|mum|mom|sister|brother)\b[^.!?]{0,25}\bkill (?:me|us)\b"
     r"|\bkill (?:me|him|her) for (?:saying|telling|this)\b|\b(?:lol|lmao|haha\w*|jk)\b|"
-    r"\bi swear i'?ll kill\b|\bone more time\b[^.!?]*\bkill\b|\b(?:sparring|boxing|gloves on|"
+    r"\bi swear i'?ll kill\b|\bone more time\b[^.!?]*\bkill\b|"
+    r"\bwould kill me if (?:he|she|they) (?:knew|found out|saw|heard)\b|"
+    r"\bkill (?:him|her|them|you) if (?:he|she|they|you) (?:eats?|drinks?|finish(?:es)?|nicks?|"
+    r"steals?|borrows?|uses?) my\b|\b(?:sparring|boxing|gloves on|"
     r"martial arts|karate|judo|kickboxing)\b")
 # ...and a counterfactual past ("years ago I'd have hurt myself over this").
 _SELF_HARM_IDIOM = re.compile(r"\boverdos\w* on (?:chocolate|sugar|caffeine|coffee|netflix|tv|"
@@ -616,10 +620,10 @@ def combine(results: Sequence[Risk]) -> Risk:
 # The classifier's crisis intent of a kind alarms when it is among the top three intents
 # with at least this confidence. Chosen on the two development risk sets
 # (tests/safety/risk_dev*.yml, 211 danger messages, 101 look-alikes) and the 350
-# situation messages of tests/nlu: the most recall with at most 3% false alarms on the
-# look-alikes and none on the situations (dev recall 92.4%, look-alike false alarms 3.0%).
-# Lower thresholds caught a few more indirect messages (95.7%) at 14% false alarms.
-CRISIS_THRESHOLDS = {"self_harm": 0.3, "abuse": 0.45, "child": 0.45}
+# situation messages of tests/nlu by `python -m bench.candidates --tune-safety`: the most
+# recall with at most 3% false alarms on the look-alikes and none on the situations
+# (with the mpnet classifier: dev recall 198/211, look-alike false alarms 2/101).
+CRISIS_THRESHOLDS = {"self_harm": 0.5, "abuse": 0.6, "child": 0.4}
 CRISIS_TOP_K = 3
 
 

@@ -187,3 +187,49 @@ def input_issue(message: Optional[str], max_chars: int) -> Optional[str]:
     if foreign >= 3 and foreign > english:
         return "not_english"
     return None
+
+
+# "I used to ..., now I ...": what is true now decides the pole, so the classifier also reads
+# the present part on its own (components/intent_classifier.py).
+_PAST_MARKER = re.compile(
+    r"\b(?:used to|use to|back then|years ago|last (?:year|time)|in the past|at (?:1\d|2\d|3\d)\b|"
+    r"was forever|were forever|i'?d have|would always|before (?:the|we|i|she|he|they|that)\b|"
+    r"before,)")
+_NOW_MARKER = (r"(?:now|nowadays|these days|lately|recently|this (?:year|time|week|month|"
+               r"semester|summer|winter|spring)|since\b|any ?more|no longer|finally|"
+               r"(?:i'?ve|he'?s|she'?s|they'?ve|we'?ve) (?:started|stopped|begun|learned|learnt))")
+_NOW = re.compile(rf"\b{_NOW_MARKER}")
+# Clauses end at sentence punctuation, at "but", and before a comma's "now"/"these days".
+_CLAUSE_END = re.compile(rf"[.;!?\n]+|\bbut\b|,\s*(?:and\s+|so\s+)?(?={_NOW_MARKER})")
+
+
+def present_part(message: str) -> Optional[str]:
+    """The clauses about now of a message that contrasts then and now, else None.
+
+    "we used to split everything. now i do literally everything for her" -> "now i do
+    literally everything for her". A message opening with a clause about now ("since the
+    baby I do nights ... my wife used to trade off") keeps it; clauses with no marker follow
+    the clause before them.
+    """
+    lowered = normalise(message or "")
+    clauses = [c.strip(" ,") for c in _CLAUSE_END.split(lowered) if c and c.strip(" ,")]
+    if len(clauses) < 2:
+        return None
+    tags: List[str] = []
+    for clause in clauses:
+        if _PAST_MARKER.search(clause) and not _NOW.match(clause):
+            tags.append("past")
+        elif _NOW.search(clause):
+            tags.append("now")
+        else:
+            tags.append(tags[-1] if tags else "")
+    if "now" not in tags:
+        return None
+    if "past" not in tags:
+        # "my whole night was ruined. now i can feel bad for him": a clause opening with a
+        # marker of now after other clauses turns what came before into the past.
+        first_now = tags.index("now")
+        if first_now == 0 or not _NOW.match(clauses[first_now]):
+            return None
+    present = [c for c, tag in zip(clauses, tags, strict=True) if tag == "now"]
+    return ". ".join(present)

@@ -88,12 +88,18 @@ def _ranking(*pairs):
     return [{"name": name, "confidence": conf} for name, conf in pairs]
 
 
+_AT = safety.CRISIS_THRESHOLDS  # chosen on the dev sets; the tests follow them
+
+
 @pytest.mark.parametrize("ranking,expected", [
     (_ranking(("crisis_self_harm", 0.9), ("greet", 0.1)), True),
-    (_ranking(("crisis_abuse", 0.46), ("situation_codependent_helping", 0.2)), True),
-    (_ranking(("crisis_abuse", 0.44), ("situation_codependent_helping", 0.2)), False),
-    (_ranking(("nlu_fallback", 0.2), ("crisis_child", 0.46)), True),
-    (_ranking(("situation_codependent_helping", 0.5), ("crisis_self_harm", 0.31)), True),
+    (_ranking(("crisis_abuse", _AT["abuse"] + 0.01), ("situation_codependent_helping", 0.2)),
+     True),
+    (_ranking(("crisis_abuse", _AT["abuse"] - 0.01), ("situation_codependent_helping", 0.2)),
+     False),
+    (_ranking(("nlu_fallback", 0.2), ("crisis_child", _AT["child"] + 0.01)), True),
+    (_ranking(("situation_codependent_helping", 0.3), ("crisis_self_harm",
+                                                       _AT["self_harm"] + 0.01)), True),
     (_ranking(("situation_codependent_helping", 0.5), ("crisis_self_harm", 0.12)), False),
     (_ranking(("situation_codependent_helping", 0.5), ("crisis_abuse", 0.2)), False),
     (_ranking(("crisis_abuse", 0.15), ("out_of_scope", 0.1)), False),

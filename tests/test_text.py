@@ -66,3 +66,22 @@ def test_follow_up_opening(message: str, intent: Optional[str]) -> None:
 ])
 def test_hedged_question(message: str, hedged: bool) -> None:
     assert text.is_hedged_question(message) is hedged
+
+
+@pytest.mark.parametrize("message, present", [
+    ("we used to split everything. now i do literally everything for her",
+     "now i do literally everything for her"),
+    ("My brother was forever bailing out his mate, but since last spring he helps him find "
+     "shifts instead", "since last spring he helps him find shifts instead"),
+    ("since the baby i do every night. my wife used to trade off with me but now i never get "
+     "a break", "since the baby i do every night. now i never get a break"),
+    ("if he came home in a mood my whole night was ruined. now i can feel bad for him without "
+     "it becoming mine", "now i can feel bad for him without it becoming mine"),
+    # No contrast between then and now: the whole message is read as it is.
+    ("since he lost his job I pay for everything", None),
+    ("I do everything for him and he never says thanks. He's always been like that", None),
+    ("she used to be lovely", None),
+    ("", None),
+])
+def test_present_part(message: str, present: Optional[str]) -> None:
+    assert text.present_part(message) == present

@@ -1,0 +1,263 @@
+"""Candidate intent classifiers, dev and frozen test side by side; the choice is made on dev.
+
+Each candidate is the TF-IDF logistic regression of components/intent_classifier.py,
+alone or averaged with a logistic regression on frozen sentence embeddings (MiniLM or
+mpnet, with its C and share). They are scored as the classifier alone (the message
+screen and the dialogue are left out, so the numbers differ slightly from
+understanding.md), on the measures of bench/understanding.py and bench/safety.py.
+
+The choice is made on dev (see `choose`): the model by top-1 then pole, then the share of
+the clauses about now by the change pairs; test numbers are printed beside it and never
+used to choose. Embeddings are cached in
+build/embeddings. Writes bench/results/candidates.md.
+Usage: python -m bench.candidates
+"""
+
+import argparse
+from dataclasses import dataclass
+from typing import Any, Callable, Dict, List, Sequence
+
+import numpy as np
+from sklearn.linear_model import LogisticRegression
+
+from bench import data, safety as safety_bench, understanding
+from components.intent_classifier import with_present_part
+from components.sentence_encoder import EmbeddingCache
+from components.text_features import TextFeatures
+from tandem import safety, text
+
+FALLBACK_THRESHOLD = 0.2  # config.yml's FallbackClassifier
+Proba = Callable[[List[str]], np.ndarray]
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One classifier configuration: the encoder, its model's C and its share."""
+
+    encoder: str = ""
+    encoder_C: float = 10.0
+    weight: float = 0.0
+    present_weight: float = 0.0
+
+    @property
+    def name(self) -> str:
+        """A label for the tables."""
+        name = "TF-IDF alone" if not self.weight else \
+            f"TF-IDF + {self.weight:.0%} {self.encoder} (C={self.encoder_C:g})"
+        if self.present_weight:
+            name += f", {self.present_weight:.0%} clauses about now"
+        return name
+
+
+CANDIDATES = [Candidate(), Candidate("minilm", 10.0, 0.1)] + [
+    Candidate("mpnet", c, w) for c in (3.0, 10.0, 30.0) for w in (0.3, 0.4, 0.5, 0.6)] + [
+    Candidate("mpnet", 10.0, 0.3, p) for p in (0.5, 0.7, 1.0)]
+
+
+class Models:
+    """The TF-IDF model and each encoder's model, fitted once on the training data."""
+
+    def __init__(self) -> None:
+        train = data.training()
+        texts, labels = [e.text for e in train], [e.intent for e in train]
+        self.features = TextFeatures()
+        self.tfidf = LogisticRegression(C=30.0, max_iter=3000).fit(
+            self.features.fit_transform(texts), labels)
+        self.classes = [str(c) for c in self.tfidf.classes_]
+        self.caches = {name: EmbeddingCache(name) for name in ("minilm", "mpnet")}
+        self._texts, self._labels = texts, labels
+        self._heads: Dict[Any, LogisticRegression] = {}
+
+    def head(self, encoder: str, c: float) -> LogisticRegression:
+        """The embedding model of one encoder and C."""
+        if (encoder, c) not in self._heads:
+            self._heads[encoder, c] = LogisticRegression(C=c, max_iter=3000).fit(
+                self.caches[encoder].encode(self._texts), self._labels)
+        return self._heads[encoder, c]
+
+    def proba(self, candidate: Candidate) -> Proba:
+        """The candidate's probability function."""
+        def predict(texts: List[str]) -> np.ndarray:
+            return with_present_part(models_proba, texts, candidate.present_weight)
+
+        def models_proba(texts: List[str]) -> np.ndarray:
+            probs = self.tfidf.predict_proba(self.features.transform(texts))
+            if candidate.weight:
+                head = self.head(candidate.encoder, candidate.encoder_C)
+                embedded = head.predict_proba(self.caches[candidate.encoder].encode(texts))
+                probs = (1 - candidate.weight) * probs + candidate.weight * embedded
+            return probs
+        return predict
+
+    def ranking(self, probs: np.ndarray) -> List[Dict[str, Any]]:
+        """Intent ranking in Rasa's shape."""
+        return [{"name": self.classes[i], "confidence": float(probs[i])}
+                for i in np.argsort(probs)[::-1]]
+
+
+def parses(models: Models, proba: Proba, texts: Sequence[str],
+           models_reads_now: bool = False) -> Dict[str, Dict[str, Any]]:
+    """Rasa-shaped parses (intent, ranking, per-sentence rankings) from the classifier."""
+    from components.intent_classifier import MIN_SENTENCE_WORDS, SENTENCE_TOP_K
+
+    unique = list(dict.fromkeys(texts))
+    per_text = {}
+    for t in unique:
+        sentences = [s for s in text.split_sentences(t) if text.word_count(s) >=
+                     MIN_SENTENCE_WORDS]
+        # As the classifier: a then-and-now message is read whole, by its now.
+        reads_now = models_reads_now and text.present_part(t)
+        per_text[t] = sentences if len(sentences) >= 2 and not reads_now else []
+    flat = [s for t in unique for s in per_text[t]]
+    probabilities = proba(unique + flat)
+    sentence_probs = iter(probabilities[len(unique):])
+    table = {}
+    for t, probs in zip(unique, probabilities, strict=False):
+        ranking = models.ranking(probs)
+        intent = ranking[0] if ranking[0]["confidence"] >= FALLBACK_THRESHOLD \
+            else {"name": "nlu_fallback", "confidence": 1.0}
+        table[t] = {"text": t, "intent": intent, "intent_ranking": ranking,
+                    "sentence_rankings": [
+                        {"text": s, "ranking": models.ranking(next(sentence_probs))[
+                            :SENTENCE_TOP_K]} for s in per_text[t]] or None}
+    return table
+
+
+def risk_scores(models: Models, proba: Proba, split: str) -> Dict[str, Any]:
+    """The safety bench's measures with this classifier's crisis intents."""
+    examples = safety_bench.load_risk_set(safety_bench.SETS[split])
+    situations = safety_bench.situation_texts(split)
+    table = parses(models, proba, [e.text for e in examples] + situations)
+
+    def verdict(t: str) -> safety_bench.Verdict:
+        risk = safety.assess(t, table[t]["intent_ranking"], sentences=text.split_sentences(t))
+        return safety_bench.Verdict(risk.at_risk, risk.kind, risk.level)
+
+    return safety_bench.evaluate(examples, [verdict(e.text) for e in examples],
+                                 [verdict(t) for t in situations])
+
+
+THRESHOLD_GRID = (0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6)
+MAX_LOOKALIKE_ALARMS = 0.03
+
+
+def tune_crisis_thresholds(models: Models, candidate: Candidate) -> List[str]:
+    """tandem.safety.CRISIS_THRESHOLDS for the candidate, chosen on dev only.
+
+    The rule (as before): the most dev recall with at most 3% false alarms on the dev
+    look-alikes and none on the dev situations; ties go to the higher thresholds.
+    """
+    import itertools
+
+    examples = safety_bench.load_risk_set(safety_bench.SETS["dev"])
+    situations = safety_bench.situation_texts("dev")
+    texts = [e.text for e in examples] + situations
+    table_ = parses(models, models.proba(candidate), texts)
+    sentences = {t: text.split_sentences(t) for t in texts}
+    kinds = sorted(safety.CRISIS_THRESHOLDS)
+    original = dict(safety.CRISIS_THRESHOLDS)
+    best: Any = None
+    try:
+        for values in itertools.product(THRESHOLD_GRID, repeat=len(kinds)):
+            safety.CRISIS_THRESHOLDS.update(zip(kinds, values, strict=True))
+            flagged = {t: safety.assess(t, table_[t]["intent_ranking"],
+                                        sentences=sentences[t]).at_risk for t in texts}
+            danger = [flagged[e.text] for e in examples if e.kind != "none"]
+            alarms = [flagged[e.text] for e in examples if e.kind == "none"]
+            if sum(alarms) > MAX_LOOKALIKE_ALARMS * len(alarms) or \
+                    any(flagged[t] for t in situations):
+                continue
+            key = (sum(danger), sum(values))
+            if best is None or key > best[0]:
+                best = (key, dict(zip(kinds, values, strict=True)), sum(alarms), len(alarms),
+                        len(danger))
+    finally:
+        safety.CRISIS_THRESHOLDS.clear()
+        safety.CRISIS_THRESHOLDS.update(original)
+    if best is None:
+        return ["No thresholds on the grid meet the rule."]
+    (recall, _), thresholds, alarms, n_alarms, n_danger = best
+    return [f"Crisis thresholds for {candidate.name}, chosen on dev: {thresholds} "
+            f"(dev recall {recall}/{n_danger}, look-alike alarms {alarms}/{n_alarms}, "
+            "none on the dev situations)."]
+
+
+def score(models: Models, candidate: Candidate, split: str) -> Dict[str, Any]:
+    """Understanding and safety measures of one candidate on one split."""
+    proba = models.proba(candidate)
+    result = understanding.evaluate(split, parses(models, proba, understanding.all_texts(split),
+                                                  bool(candidate.present_weight)))
+    risk = risk_scores(models, proba, split)
+    result["risk_recall"] = risk["recall"]
+    result["risk_false_alarms"] = risk["false_alarms_lookalikes"]
+    return result
+
+
+COLUMNS = [("top-1", "top1"), ("pole", "pole"), ("right when answering", "answered_right"),
+           ("negation pairs", "pairs_negation"), ("change pairs", "pairs_change"),
+           ("person pairs", "pairs_person"), ("two patterns", "multi_both_found"),
+           ("danger recall", "risk_recall"), ("look-alike alarms", "risk_false_alarms")]
+
+
+def table(results: Dict[str, Dict[str, Any]], chosen: str, split: str) -> List[str]:
+    """One split's markdown table."""
+    lines = ["| candidate | " + " | ".join(c for c, _ in COLUMNS) + " |",
+             "|---" * (len(COLUMNS) + 1) + "|"]
+    for name, r in results.items():
+        mark = " **(chosen on dev)**" if name == chosen else ""
+        cells = [f"{100 * r[k]['rate']:.1f}" if k in r else "n/a" for _, k in COLUMNS]
+        lines.append(f"| {name}{mark} | " + " | ".join(cells) + " |")
+    return lines
+
+
+def choose(dev: Dict[str, Dict[str, Any]]) -> Candidate:
+    """The dev choice, in two steps.
+
+    First the encoder, C and share: best dev top-1, then pole. Then, for that model, the
+    share of the clauses about now: best dev change pairs, then top-1.
+    """
+    def rate(c: Candidate, key: str) -> float:
+        return float(dev[c.name][key]["rate"]) if key in dev[c.name] else 0.0
+
+    model = max((c for c in CANDIDATES if not c.present_weight),
+                key=lambda c: (rate(c, "top1"), rate(c, "pole")))
+    same_model = [c for c in CANDIDATES if (c.encoder, c.encoder_C, c.weight) ==
+                  (model.encoder, model.encoder_C, model.weight)]
+    return max(same_model, key=lambda c: (rate(c, "pairs_change"), rate(c, "top1")))
+
+
+def main() -> int:
+    """Command-line entry point."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--tune-safety", action="store_true",
+                        help="only choose the crisis thresholds for the chosen candidate")
+    args = parser.parse_args()
+    models = Models()
+    dev = {c.name: score(models, c, "dev") for c in CANDIDATES}
+    candidate = choose(dev)
+    chosen = candidate.name
+    if args.tune_safety:
+        print("\n".join(tune_crisis_thresholds(models, candidate)))
+        return 0
+    test = {c.name: score(models, c, "test") for c in CANDIDATES}
+    n_dev, n_test = dev[chosen]["top1"]["n"], test[chosen]["top1"]["n"]
+    lines = ["# Intent classifier candidates: dev and frozen test", "",
+             "Percentages; the classifier alone (no message screen, no dialogue). Chosen on "
+             "dev: the model by best top-1, then pole; then the share of the clauses about "
+             "now by the change pairs. Danger recall and look-alike alarms use the crisis "
+             "thresholds in tandem/safety.py. 95% intervals: about +-3.5 points on dev "
+             f"top-1 (n={n_dev}), +-4 on test (n={n_test}); see understanding.md for the "
+             "shipped pipeline with intervals. Reproduce: `python -m bench.candidates`.", "",
+             "## Dev (tests/nlu, tests/checklist, tests/multi/dev.yml, tests/safety/risk_dev*)",
+             ""] + table(dev, chosen, "dev") + [
+             "", "## Test (tests/frozen, tests/safety/risk_test.yml; never used to choose)",
+             ""] + table(test, chosen, "test")
+    understanding.RESULTS.mkdir(parents=True, exist_ok=True)
+    (understanding.RESULTS / "candidates.md").write_text("\n".join(lines) + "\n",
+                                                         encoding="utf-8")
+    print("\n".join(lines))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
