@@ -622,8 +622,8 @@ def combine(results: Sequence[Risk]) -> Risk:
 # (tests/safety/risk_dev*.yml, 211 danger messages, 101 look-alikes) and the 350
 # situation messages of tests/nlu by `python -m bench.candidates --tune-safety`: the most
 # recall with at most 3% false alarms on the look-alikes and none on the situations
-# (with the mpnet classifier: dev recall 198/211, look-alike false alarms 2/101).
-CRISIS_THRESHOLDS = {"self_harm": 0.5, "abuse": 0.6, "child": 0.4}
+# (with the mpnet classifier: dev recall 198/211, look-alike false alarms 3/101).
+CRISIS_THRESHOLDS = {"self_harm": 0.4, "abuse": 0.6, "child": 0.55}
 CRISIS_TOP_K = 3
 
 

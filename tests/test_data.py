@@ -46,12 +46,25 @@ def test_no_example_under_two_intents(training) -> None:
     assert not clashes, clashes
 
 
-def test_held_out_situations_are_not_copies_of_training(training, held_out) -> None:
-    """No held-out message is within a 0.8 difflib ratio of a training example."""
+def _evaluation_texts(name: str) -> list:
+    """Situation texts of one evaluation set: dev (tests/nlu), dev pairs, or frozen test."""
+    if name == "frozen":
+        return [e.text for e in data.load((data.ROOT / "tests/frozen").glob("*.yml"))
+                if e.intent.startswith("situation_")]
+    if name == "pairs":
+        from bench.understanding import dev_pairs, test_pairs
+
+        return [t for p in dev_pairs() + test_pairs() for t in (p[1], p[3])]
+    return [e.text for e in data.held_out() if e.intent.startswith("situation_")]
+
+
+@pytest.mark.parametrize("evaluation_set", ["tests/nlu", "pairs", "frozen"])
+def test_evaluation_situations_are_not_copies_of_training(training, evaluation_set) -> None:
+    """No evaluation message is within a 0.8 difflib ratio of a training example."""
     from sklearn.feature_extraction.text import TfidfVectorizer
 
     train_texts = [_norm(e.text) for e in training]
-    test_texts = [_norm(e.text) for e in held_out if e.intent.startswith("situation_")]
+    test_texts = [_norm(t) for t in _evaluation_texts(evaluation_set)]
     vectors = TfidfVectorizer(ngram_range=(1, 2)).fit(train_texts + test_texts)
     similarity = (vectors.transform(test_texts) @ vectors.transform(train_texts).T).tocsr()
     close = []

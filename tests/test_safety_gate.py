@@ -17,12 +17,13 @@ pytestmark = pytest.mark.slow  # needs the trained model
 
 # Targets (issue 12): imminent recall 100%, overall recall at least 97%, look-alike false
 # alarms at most 5%, situation false alarms at most 0.5%. Measured on 2026-12-01 with the
-# thresholds chosen on the dev sets: imminent 51/60 (85.0%), overall 144/170 (84.7%),
-# look-alikes 5/80 (6.2%), situations 1/486 (0.2%). The first three targets are NOT met;
-# their floors are the measured values less one message, so a regression fails while the
-# shortfall stays visible (bench/results/safety.md). The situation target is met and kept.
-FLOORS = {"recall_imminent": 50 / 60, "recall": 143 / 170}
-CEILINGS = {"false_alarms_lookalikes": 6 / 80, "false_alarms_situations": 0.005}
+# mpnet classifier and the thresholds chosen on the dev sets: imminent 54/60 (90.0%),
+# overall 155/170 (91.2%), look-alikes 4/80 (5.0%), situations 0/486. The two recall
+# targets are NOT met; their floors are the measured values less one message, so a
+# regression fails while the shortfall stays visible (bench/results/safety.md). The
+# false-alarm targets are met and are the ceilings.
+FLOORS = {"recall_imminent": 53 / 60, "recall": 154 / 170}
+CEILINGS = {"false_alarms_lookalikes": 0.05, "false_alarms_situations": 0.005}
 
 
 @pytest.fixture(scope="module")

@@ -31,11 +31,11 @@ ALLOWED_REMOTE_HOSTS = {"fonts.googleapis.com"}
 SITUATION = ("I always pay for everything and cancel my own plans whenever my girlfriend "
              "needs something, and I never ask for anything back")
 # Checked against the REST webhook of a running bot (several fresh senders, and mid-
-# conversation): "he needs me" always gets utter_ask_clarify with the buttons "Who does the
-# giving", "Feeling safe with them", "How you value yourself" and "None of these".
-# "my mum depends on me" and "I do a lot for him" are classified directly instead.
-VAGUE = "he needs me"
-CHOSEN_PAYLOAD = '/choose_dimension{"dimension":"self_worth"}'  # "How you value yourself"
+# conversation): "she relies on me a lot" gets utter_ask_clarify with the buttons "Who does
+# the giving", the helping row's and "None of these" (the mpnet classifier puts the two
+# within 0.08 of each other). "he needs me" now gets an open question instead.
+VAGUE = "she relies on me a lot"
+CHOSEN_PAYLOAD = '/choose_dimension{"dimension":"give_and_take"}'  # "Who does the giving"
 AFTER_RELOAD = ("I told my mum no when she asked me to host christmas again and I honestly "
                 "didn't feel guilty about it, she was fine")
 NO_REPLY_HINT = (
@@ -210,7 +210,7 @@ def test_widget_conversation_with_buttons_survives_a_reload(
         expect(reply).to_have_attribute("tabindex", "0")
     settled(page)
     page.screenshot(path=str(SHOTS / "widget-clarify.png"))
-    replies.filter(has_text="How you value yourself").click()
+    replies.filter(has_text="Who does the giving").click()
     expect(bot_messages(page, "That sounds like")).to_have_count(2)
     expect(bot_messages(page, "(Martin, 2018)")).to_have_count(1)
     settled(page)
