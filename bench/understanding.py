@@ -33,16 +33,14 @@ Pair = Tuple[str, str, str, str, str]  # kind, text a, label a, text b, label b
 def dev_pairs() -> List[Pair]:
     """tests/checklist's negation, change and person pairs in the frozen sets' shape."""
     pairs: List[Pair] = []
-    negation = yaml.safe_load((data.ROOT / "tests/checklist/negation.yml").read_text())
-    for p in negation["pairs"]:
-        d = p["dimension"]
-        pairs.append(("negation", p["first"]["text"], f"{p['first']['pole']}:{d}",
-                      p["second"]["text"], f"{p['second']['pole']}:{d}"))
-    change = yaml.safe_load((data.ROOT / "tests/checklist/change.yml").read_text())
-    for p in change["pairs"]:
-        d = p["dimension"]
-        pairs.append((p["kind"], p["first"]["text"], f"{p['first']['pole']}:{d}",
-                      p["second"]["text"], f"{p['second']['pole']}:{d}"))
+    # Both files hold first/second pairs of opposite poles; negation.yml has no `kind`.
+    for name in ("negation.yml", "change.yml"):
+        doc = yaml.safe_load((data.ROOT / "tests/checklist" / name).read_text())
+        for p in doc["pairs"]:
+            d = p["dimension"]
+            pairs.append((p.get("kind", "negation"), p["first"]["text"],
+                          f"{p['first']['pole']}:{d}", p["second"]["text"],
+                          f"{p['second']['pole']}:{d}"))
     person = yaml.safe_load((data.ROOT / "tests/checklist/person.yml").read_text())
     for p in person["pairs"]:
         pole, dimension = parse_situation_intent(p["intent"])  # type: ignore[misc]
