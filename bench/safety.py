@@ -8,6 +8,7 @@ tests/test_safety_gate.py) and nothing is chosen by looking at it. Situation mes
 
 Writes bench/results/safety.md and safety.json.
 Usage: python -m bench.safety --model models/tandem.tar.gz
+       python -m bench.safety --tune-level   (chooses IMMINENCE_THRESHOLD on dev)
 """
 
 import argparse
@@ -21,7 +22,7 @@ from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple
 import yaml
 
 from bench import data
-from tandem.vocabulary import RISK_KIND, RISK_LEVEL, parse_crisis_intent
+from tandem.vocabulary import RISK_IMMINENCE, RISK_KIND, RISK_LEVEL, parse_crisis_intent
 
 SAFETY_DIR = data.ROOT / "tests" / "safety"
 SETS = {"dev": [SAFETY_DIR / "risk_dev.yml", SAFETY_DIR / "risk_dev2.yml"],
@@ -143,6 +144,38 @@ def run_split(model: Path, split: str) -> Dict[str, Any]:
     return evaluate(examples, verdicts[:len(examples)], verdicts[len(examples):])
 
 
+LEVEL_GRID = tuple(round(0.05 * i, 2) for i in range(4, 20))
+
+
+def tune_level(model: Path) -> str:
+    """tandem.safety.IMMINENCE_THRESHOLD chosen on the dev risk sets only.
+
+    The rule: the most flagged dev danger messages answered at their labelled level; ties
+    go to the higher threshold (fewer concerns answered as emergencies).
+    """
+    from tandem import safety, text
+
+    examples = [e for e in load_risk_set(SETS["dev"]) if e.kind != "none"]
+    parses = asyncio.run(parse_all(model, [e.text for e in examples]))
+    sentences = [text.split_sentences(e.text) for e in examples]
+    best: Any = None
+    for threshold in LEVEL_GRID:
+        safety.IMMINENCE_THRESHOLD = threshold
+        risks = [safety.assess(e.text, p.get("intent_ranking") or [], s,
+                               p.get(RISK_IMMINENCE))
+                 for e, p, s in zip(examples, parses, sentences, strict=True)]
+        flagged = [(e, r) for e, r in zip(examples, risks, strict=True) if r.at_risk]
+        right = sum(r.level == e.level for e, r in flagged)
+        imminent = sum(r.level == "imminent" for e, r in flagged if e.level == "imminent")
+        key = (right, threshold)
+        if best is None or key > best[0]:
+            best = (key, right, len(flagged), imminent,
+                    sum(1 for e, _ in flagged if e.level == "imminent"))
+    (_, threshold), right, n, imminent, n_imminent = best
+    return (f"IMMINENCE_THRESHOLD chosen on dev: {threshold} (right level {right}/{n} "
+            f"flagged; imminent answered as imminent {imminent}/{n_imminent}).")
+
+
 def _cell(r: Dict[str, Any]) -> str:
     return f"{100 * r['rate']:.1f}% ({r['hits']}/{r['n']}; 95% CI {100 * r['low']:.0f}-" \
            f"{100 * r['high']:.0f})"
@@ -194,7 +227,12 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--model", type=Path, default=data.ROOT / "models" / "tandem.tar.gz")
     parser.add_argument("--split", choices=["dev", "test", "both"], default="both")
+    parser.add_argument("--tune-level", action="store_true",
+                        help="only choose the imminence threshold on dev")
     args = parser.parse_args()
+    if args.tune_level:
+        print(tune_level(args.model))
+        return 0
     splits = ["dev", "test"] if args.split == "both" else [args.split]
     results = {split: run_split(args.model, split) for split in splits}
     RESULTS.mkdir(parents=True, exist_ok=True)

@@ -16,17 +16,26 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.classifiers.classifier import IntentClassifier
-from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.constants import (
+    INTENT,
+    INTENT_NAME_KEY,
+    INTENT_RANKING_KEY,
+    METADATA,
+    METADATA_INTENT,
+    TEXT,
+)
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 from sklearn.linear_model import LogisticRegression
 
 from components.text_features import TextFeatures
 from tandem import text
-from tandem.vocabulary import SENTENCE_RANKINGS
+from tandem.safety import IMMINENT
+from tandem.vocabulary import RISK_IMMINENCE, SENTENCE_RANKINGS
 
 logger = logging.getLogger(__name__)
 _FILE = "classifier.joblib"
+_TUNED = "fine_tuned"
 # SENTENCE_RANKINGS, an output property: per-sentence rankings for messages of two or more
 # sentences, so the actions can report several patterns, each tied to the sentence that
 # shows it.
@@ -51,30 +60,44 @@ def _column_major(model: Optional[LogisticRegression]) -> Optional[LogisticRegre
     [DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True
 )
 class TandemIntentClassifier(GraphComponent, IntentClassifier):
-    """Predicts the intent and a full ranking from TF-IDF and sentence-embedding models."""
+    """Predicts the intent and a full ranking from TF-IDF and sentence-embedding models.
+
+    Crisis examples whose intent block has `metadata: {level: imminent|concern}` also
+    train a second pair of models, for how imminent danger in a message is
+    (RISK_IMMINENCE); the message screen uses it for the level.
+    """
 
     @staticmethod
     def get_default_config() -> Dict[str, Any]:
         """The TF-IDF model's C; the encoder, its share and its model's C; present_weight.
 
         encoder: minilm or mpnet; encoder_weight: its share of the averaged probabilities
-        (0 = TF-IDF alone); present_weight: the share of the clauses about now in a
-        "used to ..., now ..." message.
+        (0 = TF-IDF alone); tuned_weight: the share of a fine-tuned MiniLM classifier
+        (components/fine_tuned.py, settings in `fine_tune_*` keys) in the final mix;
+        present_weight: the share of the clauses about now in a "used to ..., now ..."
+        message.
         """
         return {"C": 30.0, "max_iter": 3000, "encoder": "mpnet", "encoder_weight": 0.0,
-                "encoder_C": 10.0, "present_weight": 0.0}
+                "encoder_C": 10.0, "present_weight": 0.0, "tuned_weight": 0.0}
 
     def __init__(self, config: Dict[str, Any], model_storage: ModelStorage,
                  resource: Resource, features: Optional[TextFeatures] = None,
                  tfidf_model: Optional[LogisticRegression] = None,
-                 encoder_model: Optional[LogisticRegression] = None) -> None:
+                 encoder_model: Optional[LogisticRegression] = None,
+                 level_models: Optional[Dict[str, LogisticRegression]] = None,
+                 tuned: Any = None) -> None:
         self._config = config
         self._storage = model_storage
         self._resource = resource
         self._features = features
         self._tfidf_model = _column_major(tfidf_model)
         self._encoder_model = encoder_model
+        # "tfidf" and "encoder": imminent (True) against concern, on crisis examples.
+        self._level_models = level_models or {}
+        self._tuned = tuned  # components.fine_tuned.FineTunedClassifier
         self._encoder: Any = None
+        # Embeddings of the messages being processed, so no text is encoded twice.
+        self._embedded: Dict[str, np.ndarray] = {}
 
     @classmethod
     def create(cls, config: Dict[str, Any], model_storage: ModelStorage,
@@ -91,7 +114,10 @@ class TandemIntentClassifier(GraphComponent, IntentClassifier):
             from components.sentence_encoder import SentenceEncoder
 
             self._encoder = SentenceEncoder(self._config["encoder"])
-        return self._encoder.encode(texts)
+        missing = list(dict.fromkeys(t for t in texts if t not in self._embedded))
+        if missing:
+            self._embedded.update(zip(missing, self._encoder.encode(missing), strict=True))
+        return np.stack([self._embedded[t] for t in texts])
 
     def train(self, training_data: TrainingData) -> Resource:
         """Fits the models on every example that has an intent."""
@@ -104,43 +130,84 @@ class TandemIntentClassifier(GraphComponent, IntentClassifier):
                                                max_iter=self._config["max_iter"])
         self._tfidf_model.fit(matrix, labels)
         _column_major(self._tfidf_model)
+        embeddings = None
         if self._encoder_weight() > 0:
             from components.sentence_encoder import EmbeddingCache
 
+            embeddings = EmbeddingCache(self._config["encoder"]).encode(texts)
             self._encoder_model = LogisticRegression(C=self._config["encoder_C"],
                                                      max_iter=self._config["max_iter"])
-            self._encoder_model.fit(EmbeddingCache(self._config["encoder"]).encode(texts),
-                                    labels)
+            self._encoder_model.fit(embeddings, labels)
+        self._level_models = self._train_level_models(examples, matrix, embeddings)
+        if self._tuned_weight() > 0:
+            from components.fine_tuned import fine_tuned, settings_from
+
+            self._tuned = fine_tuned(texts, labels, settings_from(self._config))
         with self._storage.write_to(self._resource) as directory:
             joblib.dump({"features": self._features, "tfidf": self._tfidf_model,
-                         "encoder": self._encoder_model}, Path(directory) / _FILE)
+                         "encoder": self._encoder_model, "level": self._level_models},
+                        Path(directory) / _FILE)
+            if self._tuned is not None:
+                self._tuned.save(Path(directory) / _TUNED)
         return self._resource
+
+    def _tuned_weight(self) -> float:
+        return float(self._config.get("tuned_weight") or 0.0)
+
+    def _train_level_models(self, examples: List[Message], matrix: Any,
+                            embeddings: Optional[np.ndarray]
+                            ) -> Dict[str, LogisticRegression]:
+        """Imminent-or-concern models on the crisis examples that carry a level."""
+        levels = [((m.get(METADATA) or {}).get(METADATA_INTENT) or {}).get("level")
+                  for m in examples]
+        rows = [i for i, level in enumerate(levels) if level]
+        imminent = [levels[i] == IMMINENT for i in rows]
+        if len(set(imminent)) < 2:
+            return {}
+        models = {"tfidf": LogisticRegression(C=self._config["C"],
+                                              max_iter=self._config["max_iter"]
+                                              ).fit(matrix[rows], imminent)}
+        if embeddings is not None:
+            models["encoder"] = LogisticRegression(
+                C=self._config["encoder_C"], max_iter=self._config["max_iter"]
+            ).fit(embeddings[rows], imminent)
+        return models
 
     @classmethod
     def load(cls, config: Dict[str, Any], model_storage: ModelStorage,
              resource: Resource, execution_context: ExecutionContext, **kwargs: Any
              ) -> "TandemIntentClassifier":
         """Loads a trained classifier (an untrained one if nothing was persisted)."""
+        tuned = None
         try:
             with model_storage.read_from(resource) as directory:
                 saved = joblib.load(Path(directory) / _FILE)
+                if float(config.get("tuned_weight") or 0.0) > 0 and \
+                        (Path(directory) / _TUNED).exists():
+                    from components.fine_tuned import FineTunedClassifier
+
+                    tuned = FineTunedClassifier.load(Path(directory) / _TUNED)
         except (ValueError, FileNotFoundError):
             logger.warning("No trained TandemIntentClassifier found; predicting nothing.")
             return cls(config, model_storage, resource)
         classifier = cls(config, model_storage, resource, saved["features"], saved["tfidf"],
-                         saved["encoder"])
+                         saved["encoder"], saved.get("level"), tuned)
         if classifier._encoder_model is not None:
             classifier._encode([""])  # load the encoder now, not on the first message
         return classifier
 
-    def predict_proba(self, texts: List[str]) -> np.ndarray:
+    def predict_proba(self, texts: List[str],
+                      present_parts: Optional[List[Optional[str]]] = None) -> np.ndarray:
         """Class probabilities (columns in `classes` order) for each text.
 
         A message contrasting then and now ("I used to ..., now I ...") is also read by
-        its clauses about now alone: what is true now decides the pole.
+        its clauses about now alone: what is true now decides the pole. `present_parts`
+        are those clauses if the caller has them already.
         """
+        self._embedded.clear()
         return with_present_part(self._models_proba, texts,
-                                 float(self._config.get("present_weight") or 0.0))
+                                 float(self._config.get("present_weight") or 0.0),
+                                 present_parts)
 
     def _models_proba(self, texts: List[str]) -> np.ndarray:
         assert self._tfidf_model is not None and self._features is not None
@@ -149,7 +216,22 @@ class TandemIntentClassifier(GraphComponent, IntentClassifier):
         if weight > 0 and self._encoder_model is not None:
             probs = (1 - weight) * probs + weight * self._encoder_model.predict_proba(
                 self._encode(texts))
+        tuned_weight = self._tuned_weight()
+        if tuned_weight > 0 and self._tuned is not None:
+            probs = (1 - tuned_weight) * probs + tuned_weight * self._tuned.predict_proba(texts)
         return probs
+
+    def imminence(self, texts: List[str]) -> Optional[np.ndarray]:
+        """For each text, how likely danger in it is imminent (None if not trained)."""
+        if not self._level_models:
+            return None
+        assert self._features is not None
+        imminent = self._level_models["tfidf"].predict_proba(self._features.transform(texts))
+        weight = self._encoder_weight()
+        if weight > 0 and "encoder" in self._level_models:
+            imminent = (1 - weight) * imminent + weight * self._level_models[
+                "encoder"].predict_proba(self._encode(texts))
+        return imminent[:, 1]
 
     @property
     def classes(self) -> List[str]:
@@ -167,15 +249,21 @@ class TandemIntentClassifier(GraphComponent, IntentClassifier):
         if self._tfidf_model is None:
             return messages
         texts = [m.get(TEXT) or "" for m in messages]
-        # A then-and-now message is one pattern, the one of now: its sentence about the
-        # past is not a second finding.
         reads_now = float(self._config.get("present_weight") or 0.0) > 0
-        sentences = [[] if reads_now and text.present_part(t) else _sentences(m)
-                     for m, t in zip(messages, texts, strict=True)]
+        present = [text.present_part(t) if reads_now else None for t in texts]
+        sentences = [sentences_to_rank(_spacy_sentences(m), part)
+                     for m, part in zip(messages, present, strict=True)]
         flat = [s for group in sentences for s in group]
-        probabilities = self.predict_proba(texts + flat)
+        probabilities = self.predict_proba(texts + flat,
+                                           present + [text.present_part(s) if reads_now
+                                                      else None for s in flat])
+        imminence = self.imminence(texts)
+        self._embedded.clear()
         per_sentence = iter(probabilities[len(texts):])
-        for message, probs, group in zip(messages, probabilities, sentences, strict=False):
+        for i, (message, probs, group) in enumerate(zip(messages, probabilities, sentences,
+                                                        strict=False)):
+            if imminence is not None:
+                message.set(RISK_IMMINENCE, float(imminence[i]), add_to_output=True)
             ranking = self._ranking(probs)
             message.set(INTENT, ranking[0], add_to_output=True)
             message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
@@ -188,20 +276,33 @@ class TandemIntentClassifier(GraphComponent, IntentClassifier):
 
 
 def with_present_part(proba: Callable[[List[str]], np.ndarray], texts: List[str],
-                      weight: float) -> np.ndarray:
+                      weight: float,
+                      present_parts: Optional[List[Optional[str]]] = None) -> np.ndarray:
     """`proba(texts)`, mixed with `proba` of the clauses about now where a text has them."""
-    present = {i: part for i, t in enumerate(texts) if weight and (part := text.present_part(t))}
+    if present_parts is None:
+        present_parts = [text.present_part(t) if weight else None for t in texts]
+    present = {i: part for i, part in enumerate(present_parts) if weight and part}
     probs = proba(texts + list(present.values()))
     for row, i in enumerate(present, start=len(texts)):
         probs[i] = (1 - weight) * probs[i] + weight * probs[row]
     return probs[:len(texts)]
 
 
-def _sentences(message: Message) -> List[str]:
-    """The message's sentences of at least three words, if it has two or more of them."""
+def sentences_to_rank(sentences: List[str], present_part: Optional[str]) -> List[str]:
+    """The sentences ranked one by one: those of three words or more, if two or more.
+
+    A then-and-now message (one with a `present_part`) is one pattern, the one of now:
+    its sentence about the past is not a second finding.
+    """
+    if present_part:
+        return []
+    kept = [s for s in sentences if text.word_count(s) >= MIN_SENTENCE_WORDS]
+    return kept if len(kept) >= 2 else []
+
+
+def _spacy_sentences(message: Message) -> List[str]:
+    """The message's sentences as SpacyNLP split them (none if it did not run)."""
     doc = message.get(SPACY_DOC)
     if doc is None or not doc.has_annotation("SENT_START"):
         return []
-    sentences = [s.text.strip() for s in doc.sents
-                 if sum(1 for t in s if t.is_alpha) >= MIN_SENTENCE_WORDS]
-    return sentences if len(sentences) >= 2 else []
+    return [s.text.strip() for s in doc.sents]

@@ -25,7 +25,13 @@ from rasa.shared.nlu.constants import (
 from rasa.shared.nlu.training_data.message import Message
 
 from tandem import safety, text
-from tandem.vocabulary import INPUT_ISSUE, RISK_NEGATED, crisis_intent, parse_crisis_intent
+from tandem.vocabulary import (
+    INPUT_ISSUE,
+    RISK_IMMINENCE,
+    RISK_NEGATED,
+    crisis_intent,
+    parse_crisis_intent,
+)
 
 OUT_OF_SCOPE = "out_of_scope"
 FALLBACK = "nlu_fallback"
@@ -105,7 +111,8 @@ def screen_for_danger(message: Message, sentences: Optional[List[str]] = None) -
     typed messages, and patches/payload_screen.py for "/intent" payloads.
     """
     text_ = message.get(TEXT) or ""
-    risk = safety.assess(text_, message.get(INTENT_RANKING_KEY) or [], sentences=sentences)
+    risk = safety.assess(text_, message.get(INTENT_RANKING_KEY) or [], sentences=sentences,
+                         imminence=message.get(RISK_IMMINENCE))
     if risk.at_risk:
         _set_intent(message, crisis_intent(risk.kind or UNSPECIFIED_KIND))
         _add_entities(message, [dict(e, start=0, end=len(text_)) for e in risk.entities()])

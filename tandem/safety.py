@@ -637,8 +637,16 @@ def model_kind(ranking: Sequence[Mapping[str, Any]]) -> Optional[str]:
     return None
 
 
+# Danger the lexicon reads as a concern is answered as imminent when the classifier's
+# level model (components/intent_classifier.py) gives it at least this imminence. Chosen
+# on the development risk sets by `python -m bench.safety --tune-level`: the most flagged
+# dev messages at the right level, ties going to the higher threshold.
+IMMINENCE_THRESHOLD = 0.5
+
+
 def assess(message: Optional[str], ranking: Sequence[Mapping[str, Any]],
-           sentences: Optional[Sequence[str]] = None) -> Risk:
+           sentences: Optional[Sequence[str]] = None,
+           imminence: Optional[float] = None) -> Risk:
     """Decide the risk of one message from the lexicon and the classifier together.
 
     Args:
@@ -647,12 +655,24 @@ def assess(message: Optional[str], ranking: Sequence[Mapping[str, Any]],
         sentences: the message split into sentences; each is screened on its own so a
             negation never reaches into the next one, and the whole message is used for
             the level (a time in one sentence, the plan in another).
+        imminence: the classifier's level model's probability that danger in the message
+            is imminent, if it has one.
 
     Returns:
         The lexicon's verdict when it finds danger; else the classifier's crisis kind at
-        `concern` (or `imminent` with a time, means or plan in the message), unless the
-        only danger words in the message were clearly negated.
+        `concern` (or `imminent` with a time, means or plan in the message, or an
+        imminence of at least IMMINENCE_THRESHOLD), unless the only danger words in the
+        message were clearly negated.
     """
+    risk = _assess(message, ranking, sentences)
+    if risk.level == CONCERN and imminence is not None and \
+            imminence >= IMMINENCE_THRESHOLD:
+        return Risk(risk.kind, IMMINENT, risk.categories + ("imminence",))
+    return risk
+
+
+def _assess(message: Optional[str], ranking: Sequence[Mapping[str, Any]],
+            sentences: Optional[Sequence[str]]) -> Risk:
     # Each sentence on its own, so a negation never reaches into the next one; and the whole
     # message, for danger told across sentences ("my niece... she's always starving").
     lowered = language.normalise(message or "")

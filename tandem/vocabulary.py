@@ -50,6 +50,9 @@ CHECK_PERSON = "check_person"
 INPUT_ISSUE = "input_issue"  # entity: why a message cannot be analysed
 RISK_KIND = "risk_kind"  # entity: self_harm, abuse or child
 RISK_LEVEL = "risk_level"  # entity: imminent or concern
+# Message property set by the intent classifier: how likely danger in the message is
+# imminent rather than a concern (0-1), read by the message screen for the level.
+RISK_IMMINENCE = "risk_imminence"
 RISK_NEGATED = "risk_negated"  # entity: danger words appeared, all clearly negated
 SENTENCE_RANKINGS = "sentence_rankings"  # per-sentence intent rankings
 

@@ -1,12 +1,14 @@
-"""The classifier's speed-up keeps its answers, and a then-and-now message is read by its now."""
+"""The classifier: its speed-up, then-and-now messages, sentence rankings and the level models."""
 
-from typing import List
+from typing import Any, List, Optional
 
 import numpy as np
+import pytest
 from sklearn.linear_model import LogisticRegression
 
-from components.intent_classifier import _column_major, with_present_part
+from components.intent_classifier import _column_major, sentences_to_rank, with_present_part
 from components.text_features import TextFeatures
+from tandem.vocabulary import RISK_IMMINENCE
 
 TEXTS = ["I do all the chores and he never helps", "we split the bills and both cook",
          "I can't say no to my mum", "I tell my sister when I'm hurt and she listens",
@@ -33,3 +35,86 @@ def test_the_clauses_about_now_decide_a_then_and_now_message() -> None:
     assert np.allclose(with_present_part(proba, texts, 1.0), [[1.0, 0.0], [0.0, 1.0]])
     assert np.allclose(with_present_part(proba, texts, 0.5), [[0.5, 0.5], [0.0, 1.0]])
     assert np.allclose(with_present_part(proba, texts, 0.0), [[0.0, 1.0], [0.0, 1.0]])
+
+
+LEVELLED = {
+    "imminent": ["I have the pills counted out for tonight", "wrote my goodbye letters today",
+                 "the rope is in the garage and it's happening friday",
+                 "he's outside the door with a knife right now"],
+    "concern": ["sometimes I wish I wouldn't wake up", "everyone would be better off without me",
+                "he reads all my messages and checks my location",
+                "she won't let me see my friends anymore"],
+}
+
+
+def _trained(tmp_path: Any, encoder_weight: float = 0.0, **config_: Any) -> Any:
+    from rasa.engine.graph import ExecutionContext, GraphSchema
+    from rasa.engine.storage.local_model_storage import LocalModelStorage
+    from rasa.engine.storage.resource import Resource
+    from rasa.shared.nlu.training_data.message import Message
+    from rasa.shared.nlu.training_data.training_data import TrainingData
+
+    from components.intent_classifier import TandemIntentClassifier
+
+    examples = [Message.build(t, label) for t, label in zip(TEXTS, LABELS, strict=True)]
+    examples += [Message.build(t, "crisis_self_harm", intent_metadata={"level": level})
+                 for level, texts in LEVELLED.items() for t in texts]
+    tmp_path.mkdir(parents=True, exist_ok=True)
+    storage = LocalModelStorage(tmp_path)
+    resource = Resource("classifier")
+    context = ExecutionContext(GraphSchema({}), "test")
+    config = dict(TandemIntentClassifier.get_default_config(), encoder_weight=encoder_weight,
+                  **config_)
+    classifier = TandemIntentClassifier.create(config, storage, resource, context)
+    classifier.train(TrainingData(examples))
+    return TandemIntentClassifier.load(config, storage, resource, context)
+
+
+def test_crisis_examples_with_a_level_train_the_imminence_models(tmp_path: Any) -> None:
+    from rasa.shared.nlu.training_data.message import Message
+
+    classifier = _trained(tmp_path)
+    messages = classifier.process([Message.build("counted out the pills for tonight"),
+                                   Message.build("I wish I wouldn't wake up sometimes")])
+    imminent, concern = (m.get(RISK_IMMINENCE) for m in messages)
+    assert 0.0 <= concern < imminent <= 1.0
+    assert messages[0].get("intent")["name"] == "crisis_self_harm"
+
+
+def test_the_fine_tuned_model_is_saved_with_the_classifier_and_mixed_in(
+        tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    from rasa.shared.nlu.training_data.message import Message
+
+    import components.fine_tuned
+
+    monkeypatch.setattr(components.fine_tuned, "CACHE", tmp_path / "cache")
+    quick = {"fine_tune_epochs": 1, "fine_tune_batch_size": 4}
+    mixed = _trained(tmp_path / "mixed", tuned_weight=0.5, **quick)
+    alone = _trained(tmp_path / "alone", tuned_weight=0.0, **quick)
+    assert mixed._tuned is not None and mixed._tuned.classes == mixed.classes
+    assert alone._tuned is None
+    texts = ["I do all the chores", "wrote my goodbye letters"]
+    expected = 0.5 * alone.predict_proba(texts) + 0.5 * mixed._tuned.predict_proba(texts)
+    assert np.allclose(mixed.predict_proba(texts), expected, atol=1e-5)
+    assert mixed.process([Message.build(texts[0])])[0].get("intent")
+
+
+def test_without_levelled_examples_there_is_no_imminence(tmp_path: Any) -> None:
+    from rasa.shared.nlu.training_data.message import Message
+
+    classifier = _trained(tmp_path)
+    classifier._level_models = {}
+    (message,) = classifier.process([Message.build("wrote my goodbye letters")])
+    assert message.get(RISK_IMMINENCE) is None
+
+
+@pytest.mark.parametrize(("sentences", "present", "expected"), [
+    (["I pay for everything.", "He never offers."], None,
+     ["I pay for everything.", "He never offers."]),
+    (["I pay for everything.", "Ugh."], None, []),
+    (["I pay for everything."], None, []),
+    (["I used to pay for everything.", "Now we split it."], "now we split it", []),
+])
+def test_sentences_are_ranked_one_by_one_only_when_two_say_something(
+        sentences: List[str], present: Optional[str], expected: List[str]) -> None:
+    assert sentences_to_rank(sentences, present) == expected

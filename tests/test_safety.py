@@ -1,5 +1,7 @@
 """The crisis screen: high recall on danger, calm on clear negations."""
 
+from typing import Optional
+
 import pytest
 
 from tandem import safety, text
@@ -108,6 +110,27 @@ _AT = safety.CRISIS_THRESHOLDS  # chosen on the dev sets; the tests follow them
 ])
 def test_assess_combines_intent_and_lexicon(ranking, expected: bool) -> None:
     assert safety.assess("things are really bad right now", ranking).at_risk is expected
+
+
+_IMMINENT_AT = safety.IMMINENCE_THRESHOLD
+
+
+@pytest.mark.parametrize(("text", "imminence", "level"), [
+    ("everything feels pointless lately", None, "concern"),
+    ("everything feels pointless lately", _IMMINENT_AT - 0.01, "concern"),
+    ("everything feels pointless lately", _IMMINENT_AT, "imminent"),
+    # The lexicon's imminent cues are never lowered by the model.
+    ("I have the pills ready for tonight", 0.0, "imminent"),
+])
+def test_the_level_model_raises_concern_to_imminent(text: str, imminence: Optional[float],
+                                                     level: str) -> None:
+    ranking = _ranking(("crisis_self_harm", 0.9))
+    assert safety.assess(text, ranking, imminence=imminence).level == level
+
+
+def test_imminence_alone_never_raises_an_alarm() -> None:
+    assert not safety.assess("we split the bills", _ranking(("situation_codependent_helping",
+                                                             0.9)), imminence=1.0).at_risk
 
 
 def test_confident_crisis_intent_with_only_negated_words_does_not_alarm() -> None:
