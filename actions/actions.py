@@ -109,20 +109,21 @@ def clarification_buttons(candidates: Sequence[Finding]) -> List[Dict[str, Any]]
     return buttons
 
 
-def abuse_aware_reply(dispatcher: CollectingDispatcher, tracker: Tracker,
-                      question: bool = False, what_to_do: bool = False) -> List[EventType]:
-    """While `risk` is abuse: no findings, no advice to confront or refuse; the offer stands.
+def danger_aware_reply(dispatcher: CollectingDispatcher, tracker: Tracker, risk: str,
+                       question: bool = False, what_to_do: bool = False) -> List[EventType]:
+    """While `risk` is abuse (or child, for a situation): no findings, no advice to refuse.
 
-    "What can I do?" gets Tandem's own suggestion (people who help with safety plans);
-    any other question the answer that control is not love; anything else the reminder
-    that keeping the peace can be how a person stays safe. Said again, in other words.
+    "What can I do?" gets Tandem's own suggestion (people who help with this); any other
+    question the answer for that kind (control is not love; the child comes first);
+    anything else the reminder of why Tandem won't read it as a pattern. Said again, in
+    other words, with the resources every time (a helpline is never trimmed for style).
     """
-    events = utter_fresh(dispatcher, tracker, "utter_abuse_aware_what_to_do" if what_to_do
-                         else "utter_abuse_aware_question" if question else "utter_abuse_aware")
+    base = f"utter_{risk}_aware"
+    events = utter_fresh(dispatcher, tracker, f"{base}_what_to_do" if what_to_do
+                         else f"{base}_question" if question else base)
     if not what_to_do:
-        # The resources every time: a helpline is never trimmed for style.
-        dispatcher.utter_message(response="utter_safety_abuse_resources")
-    return safety_reply("abuse") + events
+        dispatcher.utter_message(response=f"utter_safety_{risk}_resources")
+    return safety_reply(risk) + events
 
 
 def offer_stands(dispatcher: CollectingDispatcher, tracker: Tracker, risk: str,
@@ -148,10 +149,13 @@ def offer_stands(dispatcher: CollectingDispatcher, tracker: Tracker, risk: str,
 
 async def analyze(dispatcher: CollectingDispatcher, tracker: Tracker, message: str,
                   ranking: Sequence[Dict[str, Any]], sentence_rankings: Any = None,
-                  negated: bool = False, menu: bool = True) -> List[EventType]:
+                  negated: bool = False, menu: bool = True,
+                  disputed: bool = False) -> List[EventType]:
     """Explain a message's pattern, or ask about it, in the light of the session's risk.
 
     With `menu=False` (after a false alarm) an unsure reading gets an open question only.
+    `disputed`: the person has just said the alarm was wrong, so a child-at-risk reading
+    is set aside for this message (a disclosure of abuse never is).
     """
     if message.startswith("/"):
         # A typed "/situation_..." payload forces an intent without words to analyse;
@@ -159,9 +163,10 @@ async def analyze(dispatcher: CollectingDispatcher, tracker: Tracker, message: s
         dispatcher.utter_message(response="utter_fallback")
         return analysis_slots()
     risk = remembered_risk(tracker)
-    if risk == "abuse":
-        # "Is that normal? He says it's because he loves me" gets the answer to its question.
-        return abuse_aware_reply(dispatcher, tracker, question=text.is_question(message))
+    if risk == "abuse" or (risk == "child" and not disputed):
+        # "Is that normal? He says it's because he loves me" gets the answer to its question;
+        # "I can't report my own daughter" is not a pattern to explain.
+        return danger_aware_reply(dispatcher, tracker, risk, question=text.is_question(message))
     kb = knowledge.get()
     picked = conversation.typed_pick(message, parse_keys(tracker.get_slot(CANDIDATES)), kb)
     if picked is not None:
@@ -231,11 +236,12 @@ def follow_up_about_the_last_finding(
 def ask_to_clarify(dispatcher: CollectingDispatcher, tracker: Tracker,
                    candidates: Sequence[Finding], menu: bool = True) -> List[EventType]:
     """Buttons for a genuine near-tie of two or three rows; otherwise one open question."""
-    remembered = memory(tracker)
     tied = conversation.near_tie(candidates) if menu else []
     if tied:
-        dispatcher.utter_message(response="utter_ask_clarify", buttons=clarification_buttons(tied))
-        return analysis_slots(candidates=tied) + said(remembered)
+        # Asked again later in words not yet used (the buttons are new each time).
+        return analysis_slots(candidates=tied) + utter_fresh(
+            dispatcher, tracker, "utter_ask_clarify", clarification_buttons(tied))
+    remembered = memory(tracker)
     question = conversation.open_question(knowledge.get(), candidates, remembered)
     if question is None:
         return analysis_slots() + utter_fresh(dispatcher, tracker, "utter_ask_for_more")

@@ -119,9 +119,10 @@ def said(remembered: Memory) -> List[EventType]:
     return [SlotSet(SHARED, remembered.keys)]
 
 
-def utter_fresh(dispatcher: CollectingDispatcher, tracker: Tracker,
-                response: str) -> List[EventType]:
+def utter_fresh(dispatcher: CollectingDispatcher, tracker: Tracker, response: str,
+                buttons: Optional[List[Dict[str, Any]]] = None) -> List[EventType]:
     """Utters the next unsaid wording of a fixed response; its slot event."""
     remembered = memory(tracker)
-    dispatcher.utter_message(response=conversation.fresh(remembered, response))
+    dispatcher.utter_message(response=conversation.fresh(remembered, response),
+                             buttons=buttons or [])
     return said(remembered)

@@ -6,7 +6,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.actions import abuse_aware_reply, clarification_buttons, offer_stands, profiles
+from actions.actions import clarification_buttons, danger_aware_reply, offer_stands, profiles
 from actions.common import latest_intent, memory, remembered_risk, said, say, utter_fresh
 from actions.follow_ups import answer_follow_up, finding_or_ask, latest_finding
 from tandem import conversation
@@ -20,14 +20,16 @@ from tandem.vocabulary import (
 )
 
 
-def abuse_known(dispatcher: CollectingDispatcher, tracker: Tracker) -> Optional[List[EventType]]:
+def abuse_known(dispatcher: CollectingDispatcher, tracker: Tracker
+                 ) -> Optional[List[EventType]]:
     """The abuse-aware reply and its slot events, while the session knows of abuse; else None.
 
     There is no finding to follow up then: no advice about saying no or setting limits.
     """
     if remembered_risk(tracker) == "abuse":
         what_to_do = latest_intent(tracker) == "ask_what_to_do"
-        return abuse_aware_reply(dispatcher, tracker, question=True, what_to_do=what_to_do)
+        return danger_aware_reply(dispatcher, tracker, "abuse", question=True,
+                                  what_to_do=what_to_do)
     return None
 
 
@@ -50,9 +52,9 @@ class ActionFollowUp(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[str, Any]) -> List[EventType]:
-        abuse = abuse_known(dispatcher, tracker)
-        if abuse is not None:
-            return abuse
+        known = abuse_known(dispatcher, tracker)
+        if known is not None:
+            return known
         return answer_follow_up(dispatcher, tracker, latest_intent(tracker))
 
 
@@ -64,9 +66,9 @@ class ActionAboutTheAnswer(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[str, Any]) -> List[EventType]:
-        abuse = abuse_known(dispatcher, tracker)
-        if abuse is not None:
-            return abuse
+        known = abuse_known(dispatcher, tracker)
+        if known is not None:
+            return known
         risk = remembered_risk(tracker)
         if risk:
             # After a child at risk or self-harm, "is that normal?" is not about a pattern.
@@ -122,9 +124,9 @@ class ActionCorrectFinding(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[str, Any]) -> List[EventType]:
-        abuse = abuse_known(dispatcher, tracker)
-        if abuse is not None:
-            return abuse
+        known = abuse_known(dispatcher, tracker)
+        if known is not None:
+            return known
         asked: List[EventType] = []
         finding = finding_or_ask(dispatcher, tracker, asked)
         if finding is None:

@@ -11,7 +11,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.actions import abuse_aware_reply, analyze, offer_stands
+from actions.actions import analyze, danger_aware_reply, offer_stands
 from actions.common import (
     analysis_slots,
     latest_intent,
@@ -109,7 +109,7 @@ async def answer_false_alarm(dispatcher: CollectingDispatcher, tracker: Tracker)
     # No menu of dimensions right after an apology: an open question if unsure.
     return events + await analyze(dispatcher, shadow, str(misread.get("text") or ""),
                                   parse.get("intent_ranking") or [],
-                                  parse.get(SENTENCE_RANKINGS), menu=False)
+                                  parse.get(SENTENCE_RANKINGS), menu=False, disputed=True)
 
 
 class _ShadowTracker(Tracker):
@@ -179,7 +179,8 @@ class ActionYesNo(Action):
             # "Are you safe right now?" "yes" / "no".
             return answer_check_in(dispatcher, tracker, SAFE if yes else NOT_SAFE)
         if remembered_risk(tracker) == "abuse" and not yes:
-            return abuse_aware_reply(dispatcher, tracker)
+            # "No" can be going along to stay safe; after a child at risk it is just heard.
+            return danger_aware_reply(dispatcher, tracker, "abuse")
         dispatcher.utter_message(response="utter_affirm_ack" if yes else "utter_deny_ack")
         return []
 
@@ -194,7 +195,7 @@ class ActionAnswerConcept(Action):
                   domain: Dict[str, Any]) -> List[EventType]:
         if remembered_risk(tracker) == "abuse":
             # "Is that normal? He says it's because he loves me" is not a concept question.
-            return abuse_aware_reply(dispatcher, tracker, question=True)
+            return danger_aware_reply(dispatcher, tracker, "abuse", question=True)
         selected = ((tracker.latest_message.get("response_selector") or {}).get("concept") or {})
         response = (selected.get("response") or {}).get("utter_action")
         dispatcher.utter_message(response=response or "utter_fallback")

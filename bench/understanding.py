@@ -118,6 +118,13 @@ def evaluate(split: str, parse: Dict[str, Dict[str, Any]]) -> Dict[str, Any]:
         both = sum(top_key(parse[a]) == la and top_key(parse[b]) == lb
                    for _, a, la, b, lb in chosen)
         result[f"pairs_{kind}"] = rate(both, len(chosen))
+    # Whose pattern (the `about` slot): the first-person message of a person pair is the
+    # writer's own, the third-person one someone else's.
+    person = [p for p in s["pairs"] if p[0] == "person"]
+    result["about_person_pairs"] = rate(sum(
+        analysis.whose_pattern(a) == "self" and analysis.whose_pattern(b) != "self"
+        for _, a, _, b, _ in person),
+        len(person))
     hits = 0
     for message in s["multi"]:
         gold_keys = {p["label"] for p in message["patterns"]}
@@ -151,6 +158,8 @@ ROWS = [("situation top-1, answering every message", "top1"),
         ("negation pairs, both right", "pairs_negation"),
         ("change pairs (used to / now), both right", "pairs_change"),
         ("first/third person pairs, both right", "pairs_person"),
+        ("first/third person pairs, whose pattern (`about`) both right",
+         "about_person_pairs"),
         ("two-pattern messages, both found", "multi_both_found")]
 
 

@@ -203,7 +203,8 @@ RELATIONS = frozenset(
     "mum mom mam mother mummy mommy dad father daddy parents stepdad stepmum stepmom son "
     "daughter kid kids child children brother sister sibling siblings twin friend bestie mate "
     "bff roommate flatmate housemate grandma gran nan grandmother grandad grandpa grandfather "
-    "aunt auntie uncle cousin niece nephew colleague".split())
+    "aunt auntie uncle cousin niece nephew grandson granddaughter stepson stepdaughter "
+    "colleague coworker workmate neighbour neighbor boss".split())
 # Words that mean the person is describing their own part in it.
 _FIRST_PERSON = frozenset("i i'm im i've ive i'd id i'll me myself we we're were we've us "
                           "ourselves".split())

@@ -106,6 +106,8 @@ async def test_confident_situation_is_explained(dispatcher, make_tracker, domain
     ("my best friend tells her boss everything is fine when it isn't", "friend"),
     ("My brother covers for his girlfriend whenever she misses work", "brother"),
     ("my identity is wrapped up in him", "self"),
+    ("my coworker's wife expects him to do everything at home", "coworker"),
+    ("my neighbour's son is 30 and she still pays his rent", "neighbour"),
 ])
 async def test_about_names_whose_pattern_it_is(dispatcher, make_tracker, domain, text,
                                                about) -> None:

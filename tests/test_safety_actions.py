@@ -382,6 +382,20 @@ async def test_a_situation_while_abuse_is_known_gets_no_findings(
     assert profile_store.results("test-user") == []
 
 
+@pytest.mark.parametrize("text, response", [
+    (SITUATION, "utter_child_aware"),
+    ("What am I supposed to do, report my own son?", "utter_child_aware_question"),
+])
+async def test_a_situation_while_a_child_is_at_risk_gets_no_findings(
+        make_tracker, domain, profile_store: ProfileStore, text: str, response: str) -> None:
+    tracker = make_tracker(text, HELPING, 0.9, ranking((HELPING, 0.9)),
+                           slots={"risk": "child", "last_findings": ["codependent:helping"]})
+    result = await act(ActionAnalyzeSituation(), tracker, domain)
+    assert result.responses == [response, "utter_safety_child_resources"]
+    assert result.slots["findings"] == [] and result.slots["risk_detected"] is True
+    assert profile_store.results("test-user") == []
+
+
 async def test_a_typed_dimension_word_while_abuse_is_known_gets_no_findings(make_tracker,
                                                                             domain) -> None:
     tracker = make_tracker("I can never say no to him", "choose_dimension", 0.4,
