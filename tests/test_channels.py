@@ -25,7 +25,7 @@ from tests.servers import Bot, running_bot
 pytestmark = pytest.mark.slow  # starts the action server and rasa
 
 WEBHOOK_URL = "https://tandem.example.org/webhooks/telegram/webhook"
-VAGUE = "she relies on me a lot"  # too vague for one dimension: Tandem asks, with buttons
+VAGUE = "he needs me"  # too vague for one dimension: Tandem asks, with buttons
 
 
 class Platforms(NamedTuple):

@@ -131,7 +131,7 @@ def test_rasa_killed_mid_conversation_continues_from_the_sql_store(tmp_path: Pat
     sender = f"killed-{uuid.uuid4().hex[:8]}"
     store = tmp_path / "tracker.db"
     with running_bot(store) as first:
-        replies = first.send(sender, "she relies on me a lot")
+        replies = first.send(sender, "he needs me")
         buttons = [b["payload"] for r in replies for b in r.get("buttons", [])]
         assert len(buttons) >= 3 and first.slots(sender)["clarify_candidates"]
         os.kill(first.rasa_pid, signal.SIGKILL)
@@ -143,4 +143,4 @@ def test_rasa_killed_mid_conversation_continues_from_the_sql_store(tmp_path: Pat
         dimension = buttons[0].split('"dimension":"')[1].split('"')[0]
         assert second.slots(sender)["findings"][0].endswith(f":{dimension}")
         users = [e["text"] for e in second.tracker(sender)["events"] if e["event"] == "user"]
-        assert users == ["she relies on me a lot", buttons[0]]
+        assert users == ["he needs me", buttons[0]]

@@ -31,10 +31,10 @@ ALLOWED_REMOTE_HOSTS = {"fonts.googleapis.com"}
 SITUATION = ("I always pay for everything and cancel my own plans whenever my girlfriend "
              "needs something, and I never ask for anything back")
 # Checked against the REST webhook of a running bot (several fresh senders, and mid-
-# conversation): "she relies on me a lot" gets utter_ask_clarify with the buttons "Who does
-# the giving", the helping row's and "None of these" (the mpnet classifier puts the two
-# within 0.08 of each other). "he needs me" now gets an open question instead.
-VAGUE = "she relies on me a lot"
+# conversation): "he needs me" gets utter_ask_clarify with the buttons of the security,
+# give-and-take ("Who does the giving") and self-worth rows and "None of these" (the
+# classifier puts them within 0.08 of each other). Each retrained model is checked again.
+VAGUE = "he needs me"
 CHOSEN_PAYLOAD = '/choose_dimension{"dimension":"give_and_take"}'  # "Who does the giving"
 AFTER_RELOAD = ("I told my mum no when she asked me to host christmas again and I honestly "
                 "didn't feel guilty about it, she was fine")
