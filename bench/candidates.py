@@ -158,7 +158,7 @@ def risk_scores(models: Models, proba: Proba, split: str) -> Dict[str, Any]:
                                  [verdict(t) for t in situations])
 
 
-THRESHOLD_GRID = (0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6)
+THRESHOLD_GRID = (0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8)
 MAX_LOOKALIKE_ALARMS = 0.03
 
 

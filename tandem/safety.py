@@ -620,10 +620,12 @@ def combine(results: Sequence[Risk]) -> Risk:
 # The classifier's crisis intent of a kind alarms when it is among the top three intents
 # with at least this confidence. Chosen on the two development risk sets
 # (tests/safety/risk_dev*.yml, 211 danger messages, 101 look-alikes) and the 350
-# situation messages of tests/nlu by `python -m bench.candidates --tune-safety`: the most
-# recall with at most 3% false alarms on the look-alikes and none on the situations
-# (with the mpnet classifier: dev recall 198/211, look-alike false alarms 3/101).
-CRISIS_THRESHOLDS = {"self_harm": 0.4, "abuse": 0.6, "child": 0.55}
+# situation messages of tests/nlu by the rule of `python -m bench.candidates --tune-safety`:
+# the most recall with at most 3% false alarms on the look-alikes and none on the
+# situations, ties to the higher thresholds. With the fine-tuned share no point of that
+# grid (up to 0.6) met the rule; on the shipped pipeline's dev parses, thresholds from 0.4
+# to 0.8 gave dev recall 200/211 and look-alike false alarms 3/101.
+CRISIS_THRESHOLDS = {"self_harm": 0.65, "abuse": 0.8, "child": 0.6}
 CRISIS_TOP_K = 3
 
 
