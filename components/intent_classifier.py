@@ -209,13 +209,21 @@ class TandemIntentClassifier(GraphComponent, IntentClassifier):
                                  float(self._config.get("present_weight") or 0.0),
                                  present_parts)
 
-    def _models_proba(self, texts: List[str]) -> np.ndarray:
-        assert self._tfidf_model is not None and self._features is not None
-        probs = self._tfidf_model.predict_proba(self._features.transform(texts))
+    def _averaged(self, tfidf_model: LogisticRegression,
+                  encoder_model: Optional[LogisticRegression], texts: List[str]
+                  ) -> np.ndarray:
+        """A TF-IDF model's probabilities averaged with its embedding twin's, by encoder_weight."""
+        assert self._features is not None
+        probs = tfidf_model.predict_proba(self._features.transform(texts))
         weight = self._encoder_weight()
-        if weight > 0 and self._encoder_model is not None:
-            probs = (1 - weight) * probs + weight * self._encoder_model.predict_proba(
+        if weight > 0 and encoder_model is not None:
+            probs = (1 - weight) * probs + weight * encoder_model.predict_proba(
                 self._encode(texts))
+        return probs
+
+    def _models_proba(self, texts: List[str]) -> np.ndarray:
+        assert self._tfidf_model is not None
+        probs = self._averaged(self._tfidf_model, self._encoder_model, texts)
         tuned_weight = self._tuned_weight()
         if tuned_weight > 0 and self._tuned is not None:
             probs = (1 - tuned_weight) * probs + tuned_weight * self._tuned.predict_proba(texts)
@@ -225,13 +233,8 @@ class TandemIntentClassifier(GraphComponent, IntentClassifier):
         """For each text, how likely danger in it is imminent (None if not trained)."""
         if not self._level_models:
             return None
-        assert self._features is not None
-        imminent = self._level_models["tfidf"].predict_proba(self._features.transform(texts))
-        weight = self._encoder_weight()
-        if weight > 0 and "encoder" in self._level_models:
-            imminent = (1 - weight) * imminent + weight * self._level_models[
-                "encoder"].predict_proba(self._encode(texts))
-        return imminent[:, 1]
+        return self._averaged(self._level_models["tfidf"], self._level_models.get("encoder"),
+                              texts)[:, 1]
 
     @property
     def classes(self) -> List[str]:
