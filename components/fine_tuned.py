@@ -18,7 +18,7 @@ from typing import Any, Dict, List, Optional, Sequence
 import numpy as np
 import tensorflow as tf
 
-from components.sentence_encoder import ENCODERS, ROOT, _load_model, model_dir
+from components.sentence_encoder import ENCODERS, ROOT, _load_model, model_dir, padded_ids
 
 logger = logging.getLogger(__name__)
 CACHE = ROOT / "build" / "fine_tuned"
@@ -67,16 +67,7 @@ class FineTunedClassifier:
         return tf.nn.softmax(self._logits(ids, mask, False))
 
     def _batch(self, texts: Sequence[str]) -> List[np.ndarray]:
-        encoded = self._tokenizer(list(texts), truncation=True,
-                                  max_length=self.settings.max_length,
-                                  return_token_type_ids=False)["input_ids"]
-        width = max(len(ids) for ids in encoded)
-        ids = np.zeros((len(texts), width), dtype=np.int32)
-        mask = np.zeros((len(texts), width), dtype=np.int32)
-        for row, tokens in enumerate(encoded):
-            ids[row, :len(tokens)] = tokens
-            mask[row, :len(tokens)] = 1
-        return [ids, mask]
+        return list(padded_ids(self._tokenizer, texts, self.settings.max_length))
 
     def fit(self, texts: Sequence[str], labels: Sequence[str]) -> None:
         """Fine-tunes encoder and head with Adam and linear decay."""

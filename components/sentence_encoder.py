@@ -10,7 +10,7 @@ the only deep-learning runtime in the process:
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Sequence
+from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
 import tensorflow as tf
@@ -64,6 +64,20 @@ def _load_model(spec: EncoderSpec, path: Path) -> Any:
     return model
 
 
+def padded_ids(tokenizer: Any, texts: Sequence[str], max_length: int,
+               pad_id: int = 0) -> Tuple[np.ndarray, np.ndarray]:
+    """Token ids and attention mask of `texts`, padded to the longest of them."""
+    encoded = tokenizer(list(texts), truncation=True, max_length=max_length,
+                        return_token_type_ids=False)["input_ids"]
+    width = max(len(ids) for ids in encoded)
+    ids = np.full((len(encoded), width), pad_id, dtype=np.int32)
+    mask = np.zeros((len(encoded), width), dtype=np.int32)
+    for row, tokens in enumerate(encoded):
+        ids[row, :len(tokens)] = tokens
+        mask[row, :len(tokens)] = 1
+    return ids, mask
+
+
 class SentenceEncoder:
     """Mean-pooled, L2-normalised sentence embeddings."""
 
@@ -98,14 +112,7 @@ class SentenceEncoder:
         return int(self._model.config.hidden_size)
 
     def _ids(self, batch: List[str]) -> Dict[str, np.ndarray]:
-        encoded = self._tokenizer(batch, truncation=True, max_length=self._spec.max_length,
-                                  return_token_type_ids=False)
-        width = max(len(ids) for ids in encoded["input_ids"])
-        ids = np.full((len(batch), width), self._pad_id, dtype=np.int32)
-        mask = np.zeros((len(batch), width), dtype=np.int32)
-        for row, tokens in enumerate(encoded["input_ids"]):
-            ids[row, :len(tokens)] = tokens
-            mask[row, :len(tokens)] = 1
+        ids, mask = padded_ids(self._tokenizer, batch, self._spec.max_length, self._pad_id)
         return {"input_ids": ids, "attention_mask": mask}
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
