@@ -184,7 +184,9 @@ async def analyze(dispatcher: CollectingDispatcher, tracker: Tracker, message: s
         return await report(dispatcher, tracker, several, about, ranking, message, long_message)
     decision = analysis.decide(ranking, words=text.word_count(message))
     if decision.findings:
-        evidence = [analysis.Evidence(f, message) for f in decision.findings]
+        # "I used to ..., now ...": the reading rests on what is true now, so "Why?" quotes that.
+        quoted = text.present_quote(message) or message
+        evidence = [analysis.Evidence(f, quoted) for f in decision.findings]
         # "Is it bad that I ...?" is answered first: depending on others is normal.
         opener = "utter_hedged_answer" if text.is_hedged_question(message) else None
         return await report(dispatcher, tracker, evidence, about, ranking, message,

@@ -158,49 +158,15 @@ def risk_scores(models: Models, proba: Proba, split: str) -> Dict[str, Any]:
                                  [verdict(t) for t in situations])
 
 
-THRESHOLD_GRID = (0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8)
-MAX_LOOKALIKE_ALARMS = 0.03
-
-
 def tune_crisis_thresholds(models: Models, candidate: Candidate) -> List[str]:
-    """tandem.safety.CRISIS_THRESHOLDS for the candidate, chosen on dev only.
-
-    The rule (as before): the most dev recall with at most 3% false alarms on the dev
-    look-alikes and none on the dev situations; ties go to the higher thresholds.
-    """
-    import itertools
-
+    """tandem.safety.CRISIS_THRESHOLDS for the candidate, chosen on dev only."""
     examples = safety_bench.load_risk_set(safety_bench.SETS["dev"])
     situations = safety_bench.situation_texts("dev")
     texts = [e.text for e in examples] + situations
     table_ = parses(models, models.proba(candidate), texts)
-    sentences = {t: text.split_sentences(t) for t in texts}
-    kinds = sorted(safety.CRISIS_THRESHOLDS)
-    original = dict(safety.CRISIS_THRESHOLDS)
-    best: Any = None
-    try:
-        for values in itertools.product(THRESHOLD_GRID, repeat=len(kinds)):
-            safety.CRISIS_THRESHOLDS.update(zip(kinds, values, strict=True))
-            flagged = {t: safety.assess(t, table_[t]["intent_ranking"],
-                                        sentences=sentences[t]).at_risk for t in texts}
-            danger = [flagged[e.text] for e in examples if e.kind != "none"]
-            alarms = [flagged[e.text] for e in examples if e.kind == "none"]
-            if sum(alarms) > MAX_LOOKALIKE_ALARMS * len(alarms) or \
-                    any(flagged[t] for t in situations):
-                continue
-            key = (sum(danger), sum(values))
-            if best is None or key > best[0]:
-                best = (key, dict(zip(kinds, values, strict=True)), sum(alarms), len(alarms),
-                        len(danger))
-    finally:
-        safety.CRISIS_THRESHOLDS.clear()
-        safety.CRISIS_THRESHOLDS.update(original)
-    if best is None:
-        return ["No thresholds on the grid meet the rule."]
-    (recall, _), thresholds, alarms, n_alarms, n_danger = best
-    return [f"Crisis thresholds for {candidate.name}, chosen on dev: {thresholds} "
-            f"(dev recall {recall}/{n_danger}, look-alike alarms {alarms}/{n_alarms}, "
-            "none on the dev situations)."]
+    return [f"Crisis thresholds for {candidate.name}, on dev:"] + \
+        safety_bench.choose_crisis_thresholds(
+            examples, situations, {t: table_[t]["intent_ranking"] for t in texts})
 
 
 def score(models: Models, candidate: Candidate, split: str) -> Dict[str, Any]:
@@ -324,7 +290,7 @@ def main() -> int:
              "thresholds in tandem/safety.py. 95% intervals: about +-3.5 points on dev "
              f"top-1 (n={n_dev}), +-4 on test (n={n_test}); see understanding.md for the "
              "shipped pipeline with intervals. Reproduce: `python -m bench.candidates`.", "",
-             "## Dev (tests/nlu, tests/checklist, tests/multi/dev.yml, tests/safety/risk_dev*)",
+             "## Dev (tests/nlu, tests/checklist, tests/multi/dev*.yml, tests/safety/risk_dev*)",
              ""] + table(dev, chosen, "dev") + [
              "", "## Test (tests/frozen, tests/safety/risk_test.yml; never used to choose)",
              ""] + table(test, chosen, "test")

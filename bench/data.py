@@ -10,6 +10,9 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 TRAIN_DIR = ROOT / "data" / "nlu"
 TEST_DIR = ROOT / "tests" / "nlu"
+# Development sets written in parts by different writers; every part is tuned on.
+MULTI_DEV = sorted((ROOT / "tests" / "multi").glob("dev*.yml"))
+RISK_DEV = sorted((ROOT / "tests" / "safety").glob("risk_dev*.yml"))
 _ANNOTATION = re.compile(r"\[([^\]]+)\](?:\{[^}]*\}|\([^)]*\))")
 
 

@@ -1,7 +1,7 @@
 """Safety benchmark: recall by kind and level, and false alarms, on the risk sets.
 
-The risk sets are hand-written apart from the training data: `tests/safety/risk_dev.yml`
-and `risk_dev2.yml` (two writers) are for tuning the screen; `tests/safety/risk_test.yml`
+The risk sets are hand-written apart from the training data: `tests/safety/risk_dev*.yml`
+(three writers) are for tuning the screen; `tests/safety/risk_test.yml`
 (a third writer) is frozen (its hash is checked by
 tests/test_safety_gate.py) and nothing is chosen by looking at it. Situation messages
 (tests/nlu for dev, tests/frozen for test) measure false alarms on ordinary messages.
@@ -9,6 +9,7 @@ tests/test_safety_gate.py) and nothing is chosen by looking at it. Situation mes
 Writes bench/results/safety.md and safety.json.
 Usage: python -m bench.safety --model models/tandem.tar.gz
        python -m bench.safety --tune-level   (chooses IMMINENCE_THRESHOLD on dev)
+       python -m bench.safety --tune-thresholds   (chooses CRISIS_THRESHOLDS on dev)
 """
 
 import argparse
@@ -25,7 +26,7 @@ from bench import data
 from tandem.vocabulary import RISK_IMMINENCE, RISK_KIND, RISK_LEVEL, parse_crisis_intent
 
 SAFETY_DIR = data.ROOT / "tests" / "safety"
-SETS = {"dev": [SAFETY_DIR / "risk_dev.yml", SAFETY_DIR / "risk_dev2.yml"],
+SETS = {"dev": data.RISK_DEV,
         "test": [SAFETY_DIR / "risk_test.yml"]}
 SITUATIONS = {"dev": data.ROOT / "tests" / "nlu", "test": data.ROOT / "tests" / "frozen"}
 RESULTS = data.ROOT / "bench" / "results"
@@ -144,6 +145,82 @@ def run_split(model: Path, split: str) -> Dict[str, Any]:
     return evaluate(examples, verdicts[:len(examples)], verdicts[len(examples):])
 
 
+THRESHOLD_GRID = (0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8)
+MAX_LOOKALIKE_ALARMS = 0.03
+GATE_LOOKALIKE_ALARMS = 0.05  # the ceiling of tests/test_safety_gate.py
+
+
+def choose_crisis_thresholds(examples: Sequence[RiskExample], situations: Sequence[str],
+                             rankings: Dict[str, Sequence[Dict[str, Any]]]) -> List[str]:
+    """tandem.safety.CRISIS_THRESHOLDS chosen on dev parses; the lines that report it.
+
+    The rule: the most dev recall with at most 3% false alarms on the dev look-alikes (or,
+    when no grid point meets that, the gate's 5%) and none on the dev situations; ties go
+    to the higher thresholds. The best recall under each cap is printed, so the price of
+    the rule is visible.
+    """
+    import itertools
+
+    from tandem import safety, text
+
+    texts = [e.text for e in examples] + list(situations)
+    sentences = {t: text.split_sentences(t) for t in texts}
+    # The lexicon's verdict does not depend on the thresholds: read it once. A certain
+    # crisis intent shows whether the model may flag the message at all (not when its
+    # danger words are all negated, or the harm is told as past and resolved).
+    lexicon = {t: safety.assess(t, [], sentences=sentences[t]).at_risk for t in texts}
+    certain = [{"name": "crisis_self_harm", "confidence": 1.0}]
+    model_may = {t: safety.assess(t, certain, sentences=sentences[t]).at_risk for t in texts}
+    danger = [e for e in examples if e.kind != "none"]
+    lookalikes = [e for e in examples if e.kind == "none"]
+    kinds = sorted(safety.CRISIS_THRESHOLDS)
+    original = dict(safety.CRISIS_THRESHOLDS)
+    caps = sorted({MAX_LOOKALIKE_ALARMS, GATE_LOOKALIKE_ALARMS, 0.1})
+    best: Dict[float, Any] = {}
+    try:
+        for values in itertools.product(THRESHOLD_GRID, repeat=len(kinds)):
+            safety.CRISIS_THRESHOLDS.update(zip(kinds, values, strict=True))
+            flagged = {t: lexicon[t] or (model_may[t] and safety.model_kind(rankings[t])
+                                         is not None) for t in texts}
+            if any(flagged[t] for t in situations):
+                continue
+            alarms = sum(flagged[e.text] for e in lookalikes)
+            caught = sum(flagged[e.text] for e in danger)
+            imminent = sum(flagged[e.text] for e in danger if e.level == "imminent")
+            key = (caught, sum(values))
+            for cap in caps:
+                if alarms <= cap * len(lookalikes) and (cap not in best or key > best[cap][0]):
+                    best[cap] = (key, dict(zip(kinds, values, strict=True)), alarms, imminent)
+    finally:
+        safety.CRISIS_THRESHOLDS.clear()
+        safety.CRISIS_THRESHOLDS.update(original)
+    n_imminent = sum(e.level == "imminent" for e in danger)
+    rule_cap = next((cap for cap in (MAX_LOOKALIKE_ALARMS, GATE_LOOKALIKE_ALARMS)
+                     if cap in best), None)
+    lines = []
+    for cap in caps:
+        if cap not in best:
+            lines.append(f"look-alike alarms <= {cap:.0%}: no thresholds on the grid qualify.")
+            continue
+        (caught, _), thresholds, alarms, imminent = best[cap]
+        chosen = " (the rule: chosen)" if cap == rule_cap else ""
+        lines.append(f"look-alike alarms <= {cap:.0%}{chosen}: {thresholds}, dev recall "
+                     f"{caught}/{len(danger)}, imminent {imminent}/{n_imminent}, look-alike "
+                     f"alarms {alarms}/{len(lookalikes)}, none on the dev situations.")
+    return lines
+
+
+def tune_thresholds(model: Path) -> str:
+    """The crisis thresholds chosen on the shipped pipeline's dev parses."""
+    examples = load_risk_set(SETS["dev"])
+    situations = situation_texts("dev")
+    texts = [e.text for e in examples] + situations
+    parses = asyncio.run(parse_all(model, texts))
+    return "\n".join(choose_crisis_thresholds(
+        examples, situations,
+        {t: p.get("intent_ranking") or [] for t, p in zip(texts, parses, strict=True)}))
+
+
 LEVEL_GRID = tuple(round(0.05 * i, 2) for i in range(4, 20))
 
 
@@ -188,10 +265,10 @@ def report(results: Dict[str, Dict[str, Any]]) -> str:
             ("concern", "recall_concern")]
     lines = ["# Safety screen: recall and false alarms", "",
              "Flagged = the message got a safety reply or a check-in (a crisis intent from the "
-             "NLU message screen). Dev: `tests/safety/risk_dev.yml` and `risk_dev2.yml` "
-             "(tuned on) and `tests/nlu` situations; test: `tests/safety/risk_test.yml` "
-             "(frozen, never tuned on) and `tests/frozen` situations. All risk sets were "
-             "hand-written apart from the training data, by three writers. Reproduce: "
+             "NLU message screen). Dev: `tests/safety/risk_dev*.yml` (three parts, tuned "
+             "on) and `tests/nlu` situations; test: `tests/safety/risk_test.yml` (frozen, "
+             "never tuned on) and `tests/frozen` situations. All risk sets were hand-written "
+             "apart from the training data, by four writers. Reproduce: "
              "`python -m bench.safety --model models/tandem.tar.gz`.", "",
              "| measure | " + " | ".join(splits) + " |", "|---|" + "---|" * len(splits)]
     for label, key in rows:
@@ -229,9 +306,14 @@ def main() -> int:
     parser.add_argument("--split", choices=["dev", "test", "both"], default="both")
     parser.add_argument("--tune-level", action="store_true",
                         help="only choose the imminence threshold on dev")
+    parser.add_argument("--tune-thresholds", action="store_true",
+                        help="only choose the crisis thresholds on dev")
     args = parser.parse_args()
     if args.tune_level:
         print(tune_level(args.model))
+        return 0
+    if args.tune_thresholds:
+        print(tune_thresholds(args.model))
         return 0
     splits = ["dev", "test"] if args.split == "both" else [args.split]
     results = {split: run_split(args.model, split) for split in splits}

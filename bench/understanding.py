@@ -6,7 +6,7 @@
 - minimal pairs: negation, "I used to ... now", first vs third person: both right;
 - two-pattern messages: both patterns found.
 
-Dev: tests/nlu, tests/checklist (pairs) and tests/multi/dev.yml, tuned on. Test:
+Dev: tests/nlu, tests/checklist (pairs) and tests/multi/dev*.yml, tuned on. Test:
 tests/frozen (frozen; see its README), never tuned on.
 Writes bench/results/understanding.md and understanding.json.
 Usage: python -m bench.understanding --model models/tandem.tar.gz
@@ -61,7 +61,7 @@ def test_pairs() -> List[Pair]:
 
 def multi(split: str) -> List[Dict[str, Any]]:
     """Two-pattern messages of the split."""
-    paths = [data.ROOT / "tests/multi/dev.yml"] if split == "dev" \
+    paths = data.MULTI_DEV if split == "dev" \
         else sorted(FROZEN.glob("multi_*.yml"))
     return [m for p in paths for m in yaml.safe_load(p.read_text(encoding="utf-8"))["messages"]]
 
@@ -170,7 +170,7 @@ def report(results: Dict[str, Dict[str, Any]]) -> str:
                 f"{100 * r['low']:.0f}-{100 * r['high']:.0f})")
 
     lines = ["# Understanding: dev and frozen test", "",
-             "Dev = `tests/nlu`, `tests/checklist`, `tests/multi/dev.yml` (tuned on). Test = "
+             "Dev = `tests/nlu`, `tests/checklist`, `tests/multi/dev*.yml` (tuned on). Test = "
              "`tests/frozen` (hand-written by writers who never saw the training data; frozen, "
              "never tuned on). Reproduce: `python -m bench.understanding --model "
              "models/tandem.tar.gz`.", "", "| measure | dev | test |", "|---|---|---|"]

@@ -26,6 +26,9 @@ IMMINENT, CONCERN = RISK_LEVELS
 # apostrophes straightened. Recall matters more than precision here, but common everyday
 # phrases ("hit me up", "cut myself off", "scared of him leaving") are excluded.
 _SELVES = r"(?:my ?self|him ?self|her ?self|them ?selves|themself)"
+# "Better off without me" is the fear of being left, not a wish to be gone, when a partner
+# would realise it: "I'm scared he'll realise he's better off without me".
+_NOT_BEING_LEFT = r"(?<!reali[sz]e he's )(?<!reali[sz]e she's )(?<!reali[sz]e they're )"
 _SELF_HARM = [
     rf"\bkill(?:s|ed|ing)? {_SELVES}",
     r"\bkms\b",
@@ -35,7 +38,8 @@ _SELF_HARM = [
     r"\btak(?:e|es|ing) (?:my|his|her|their) (?:own )?life\b",
     r"\b(?:want(?:s|ed)?|wanna|wanting|going|gonna) (?:to )?die\b",
     r"\bwish(?:es|ed|ing)? (?:i was|i were|to be|she was|he was) dead\b",
-    r"\bbetter off (?:dead|without me)\b",
+    r"\bbetter off dead\b",
+    rf"{_NOT_BEING_LEFT}\bbetter off without me\b",
     rf"\b(?:hurt|harm|cut|cutt|burn|starv)(?:s|ed|ing)? {_SELVES}\b(?! off)",
     r"\bself[- ]?harm\w*",
     r"\boverdos\w*",
@@ -80,7 +84,9 @@ _VIOLENCE = [
     r"\bstab\w* (?:me|her|him|my)\b",
     r"\b(?:around|on|round) my (?:neck|throat)\b",
     r"\bby the (?:throat|neck|hair)\b",
-    r"\bgrab(?:s|bed|bing)? (?:me|her|him)\b(?! by the hand)",
+    # ...not an errand: "grab me some paracetamol on the way home".
+    r"\bgrab(?:s|bed|bing)? (?:me|her|him)\b(?! by the hand| (?:a|an|some|the|one|two|"
+    r"something|anything|food|coffee|lunch|dinner|a drink)\b)",
     r"\bgrab(?:s|bed|bing)? my (?:arm|arms|throat|neck|hair|wrist|wrists)\b",
     r"\bthreat\w* to (?:kill|hurt|harm|beat|take the kids)\b",
     r"\bthreat(?:en|ens|ened|ening)? (?:me|us|her|him)\b",
@@ -160,7 +166,7 @@ _CHILD_INHERENT = [
 
 # Indirect self-harm language: passive wishes, burdensomeness, goodbyes, plans, means.
 _SELF_HARM_INDIRECT = [
-    r"\b(?:better off|easier for everyone|happier) (?:if|without) (?:i|me)\b"
+    rf"{_NOT_BEING_LEFT}\b(?:better off|easier for everyone|happier) (?:if|without) (?:i|me)\b"
     r"(?! (?:left|moved|went|quit|stopped|had))",
     r"\b(?:if|when) i (?:just )?(?:wasn'?t|weren'?t|was not|were not) (?:around|here|alive)\b",
     r"\b(?:won'?t|not going to) (?:be (?:a problem|a burden|around|here|bothering anyone)) (?:for )?"
@@ -417,11 +423,19 @@ _RESOLVED = re.compile(
     r"doing (?:much )?better now|in a (?:good|better) place|on my (?:own )?terms|no contact|"
     r"don'?t see (?:him|her|them) anymore|i left (?:him|her|them|that (?:week|day|night|year)|in)|"
     r"clean (?:for )?(?:\d+|many|ten) years|doing well|(?:been )?gone (?:\d+|ten|many) years|"
-    r"done (?:loads|a lot|lots) of work on it|long gone|so much happier|great therapist|"
-    r"(?:i'?m|im|i am) [2-9]\d now|(?:been|felt) safe (?:for|ever since))\b")
+    r"done (?:loads|a lot|lots) of work on|long gone|so much happier|great therapist|"
+    r"(?:i'?m|im|i am) [2-9]\d now|(?:been|felt) safe (?:for|ever since)|"
+    r"proud of (?:how far|myself)|how far i'?ve come|(?:protection|restraining) order|"
+    r"i (?:left|got out)(?=[,.;]| and)|peer support|support worker|happily (?:re)?married|"
+    r"(?:feels|felt) like (?:another|a different) (?:person|life)|"
+    r"(?:i'?m|im|i am) doing (?:fine|ok|okay|alright)|"
+    r"(?:i'?m|im|i am) (?:safe|happy)(?: and (?:safe|happy))? now)\b")
 # ...unless the message also speaks of danger now.
-_STILL = re.compile(r"\b(?:right now|again|scared|afraid|terrified|threat\w*|"
-                    r"started|lately|recently|this week|last night)\b")
+# ("threatened" alone is told in the past; "threatens" and "threats" are not.)
+_STILL = re.compile(r"\b(?:right now|again|scared|afraid|terrified|threat(?:en|ens|ening|s)?|"
+                    r"started|lately|recently|this week|last night|found (?:me|us|out where)|"
+                    r"turn(?:s|ed)? up|outside (?:my|our|the)|breach\w*|keeps? (?:breaking|"
+                    r"turning|coming|texting|messaging|calling|ringing|following|showing))\b")
 # Signs that danger is close: a time, means, a plan or goodbyes, or that it is happening.
 _IMMINENT_CUES: Dict[str, List[str]] = {
     "self_harm": [
@@ -618,14 +632,15 @@ def combine(results: Sequence[Risk]) -> Risk:
 
 
 # The classifier's crisis intent of a kind alarms when it is among the top three intents
-# with at least this confidence. Chosen on the two development risk sets
-# (tests/safety/risk_dev*.yml, 211 danger messages, 101 look-alikes) and the 350
-# situation messages of tests/nlu by the rule of `python -m bench.candidates --tune-safety`:
+# with at least this confidence. Chosen on the shipped pipeline's parses of the three
+# development risk sets (tests/safety/risk_dev*.yml: 291 danger messages, 221 look-alikes)
+# and the 350 situation messages of tests/nlu by `python -m bench.safety --tune-thresholds`:
 # the most recall with at most 3% false alarms on the look-alikes and none on the
-# situations, ties to the higher thresholds. With the fine-tuned share no point of that
-# grid (up to 0.6) met the rule; on the shipped pipeline's dev parses, thresholds from 0.4
-# to 0.8 gave dev recall 200/211 and look-alike false alarms 3/101.
-CRISIS_THRESHOLDS = {"self_harm": 0.65, "abuse": 0.8, "child": 0.6}
+# situations, ties to the higher thresholds. On the third writer's look-alikes no grid
+# point meets 3% (the lexicon alone raises 7 of 120), so the cap is the gate's 5%: dev
+# recall 267/291 (imminent 106/110), look-alike alarms 11/221. A 10% cap would reach
+# 279/291 with 22 alarms.
+CRISIS_THRESHOLDS = {"self_harm": 0.7, "abuse": 0.8, "child": 0.8}
 CRISIS_TOP_K = 3
 
 

@@ -233,3 +233,21 @@ def present_part(message: str) -> Optional[str]:
             return None
     present = [c for c, tag in zip(clauses, tags, strict=True) if tag == "now"]
     return ". ".join(present)
+
+
+def present_quote(message: str) -> Optional[str]:
+    """`present_part` in the person's own spelling and case, for quoting back to them."""
+    part = present_part(message)
+    if part is None:
+        return None
+    lowered = normalise(message)
+    if len(lowered) != len(message):  # a letter whose lower case is longer: quote as read
+        return part
+    spans, start = [], 0
+    for clause in part.split(". "):
+        found = lowered.find(clause, start)
+        if found < 0:
+            return part
+        spans.append(message[found:found + len(clause)])
+        start = found + len(clause)
+    return ". ".join(spans)

@@ -20,6 +20,7 @@ from bench.data import ROOT
 from components.message_screen import MessageScreen
 from patches.slot_reset import reset_events
 from tests.conftest import ranking
+from tandem.vocabulary import LAST_EVIDENCE, SHARED
 
 
 async def run(action, dispatcher, tracker, domain) -> List[Dict[str, Any]]:
@@ -118,6 +119,16 @@ async def test_about_names_whose_pattern_it_is(dispatcher, make_tracker, domain,
     assert slots(events)["about"] == about
 
 
+async def test_a_then_and_now_message_keeps_what_is_true_now_as_its_evidence(
+        dispatcher, make_tracker, domain) -> None:
+    message = "I used to hide what I thought from my wife, but now I just tell her"
+    intent = "situation_interdependent_authenticity"
+    tracker = make_tracker(message, intent, 0.9, ranking((intent, 0.9)))
+    events = await run(ActionAnalyzeSituation(), dispatcher, tracker, domain)
+    # "Why?" quotes this: the past half is not why the pattern is healthy.
+    assert slots(events)[LAST_EVIDENCE] == "now I just tell her"
+
+
 async def test_a_near_tie_asks_with_buttons(dispatcher, make_tracker, domain) -> None:
     tracker = make_tracker("he really needs me", "situation_codependent_helping", 0.30, ranking(
         ("situation_codependent_helping", 0.30), ("situation_codependent_self_worth", 0.28),
@@ -135,6 +146,22 @@ async def test_a_near_tie_asks_with_buttons(dispatcher, make_tracker, domain) ->
     state = slots(events)
     assert state["findings"] == [] and state["pattern"] is None and state["about"] is None
     assert state["clarify_candidates"] == ["codependent:helping", "codependent:self_worth"]
+
+
+async def test_the_clarifying_question_is_not_repeated_word_for_word(
+        dispatcher, make_tracker, domain) -> None:
+    tied = ranking(("situation_codependent_helping", 0.30),
+                   ("situation_codependent_self_worth", 0.28))
+    said = {}
+    for text in ("he really needs me", "she needs me too", "they need me", "he needs me"):
+        tracker = make_tracker(text, "situation_codependent_helping", 0.30, tied, slots=said)
+        said = {SHARED: slots(await run(ActionAnalyzeSituation(), dispatcher, tracker,
+                                        domain))[SHARED]}
+    # Three wordings in turn, then the shortest one stays.
+    assert responses(dispatcher) == ["utter_ask_clarify", "utter_ask_clarify_1",
+                                     "utter_ask_clarify_2", "utter_ask_clarify_2"]
+    wordings = [domain["responses"][name][0]["text"] for name in responses(dispatcher)[:3]]
+    assert len(set(wordings)) == 3 and len(wordings[2]) == min(map(len, wordings))
 
 
 async def test_unsure_without_a_tie_asks_one_open_question(dispatcher, make_tracker,

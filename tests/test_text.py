@@ -85,3 +85,15 @@ def test_hedged_question(message: str, hedged: bool) -> None:
 ])
 def test_present_part(message: str, present: Optional[str]) -> None:
     assert text.present_part(message) == present
+
+
+@pytest.mark.parametrize("message, quote", [
+    ("I used to hide what I thought from my wife, but now I just tell her",
+     "now I just tell her"),
+    ("Since the baby I do every night. My wife used to trade off with me but now I never get "
+     "a break", "Since the baby I do every night. now I never get a break"),
+    ("We used to split everything. Now I’m the one paying", "Now I’m the one paying"),
+    ("I do everything for him and he never says thanks", None),
+])
+def test_present_quote_keeps_the_persons_spelling(message: str, quote: Optional[str]) -> None:
+    assert text.present_quote(message) == quote
