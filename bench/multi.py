@@ -138,7 +138,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     lines += ["", f"Single-pattern top-1 of the whole-message ranking: {percent(whole_top1)}. "
               f"Best dev threshold within {MAX_TOP1_LOSS:.1%} of it and with at most "
               f"{MAX_SEVERAL:.0%} of single messages given two patterns: {best[1]}; Tandem uses "
-              f"{chosen} (actions/analysis.py, SENTENCE_CONFIDENT).", ""]
+              f"{chosen} (tandem/analysis.py, SENTENCE_CONFIDENT).", ""]
 
     both, exact, one = multi_scores(test, parses[n_dev:n_multi], in_pipeline[n_dev:n_multi],
                                     chosen)
