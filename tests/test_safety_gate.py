@@ -10,7 +10,7 @@ from typing import Any, Dict
 
 import pytest
 
-from bench.safety import run_split
+from bench.safety import GATE_LOOKALIKE_ALARMS, run_split
 from tests.servers import MODEL
 
 pytestmark = pytest.mark.slow  # needs the trained model
@@ -25,7 +25,7 @@ pytestmark = pytest.mark.slow  # needs the trained model
 # regression fails while the shortfall stays visible (bench/results/safety.md). The
 # false-alarm targets are met and are the ceilings.
 FLOORS = {"recall_imminent": 47 / 60, "recall": 145 / 170}
-CEILINGS = {"false_alarms_lookalikes": 0.05, "false_alarms_situations": 0.005}
+CEILINGS = {"false_alarms_lookalikes": GATE_LOOKALIKE_ALARMS, "false_alarms_situations": 0.005}
 
 
 @pytest.fixture(scope="module")
