@@ -8,6 +8,7 @@ move with the machine's load.
 
 import argparse
 import json
+import math
 import os
 import platform
 import shutil
@@ -198,7 +199,12 @@ def verdict(ok: bool) -> str:
 def report(tandem: Figures, stock: Figures, note: str) -> str:
     """The markdown report with each Tandem figure, the stock one and their ratio."""
     def row(label: str, t: float, s: float, unit: str, digits: int = 0) -> str:
-        return f"| {label} | {t:,.{digits}f} {unit} | {s:,.{digits}f} {unit} | {ratio(t, s)} |"
+        def cell(value: float) -> str:
+            # `--model` serves a trained model, so its training is not timed in that run.
+            return "not timed in this run" if math.isnan(value) else \
+                f"{value:,.{digits}f} {unit}"
+        shown = "n/a" if math.isnan(t) or math.isnan(s) else ratio(t, s)
+        return f"| {label} | {cell(t)} | {cell(s)} | {shown} |"
 
     t_seq, s_seq = tandem.sequential_ms, stock.sequential_ms
     lines = [

@@ -242,6 +242,9 @@ _SELF_HARM_PLAN = [
     r"\blast message from me\b|\bit'?ll all be over\b|\bwhoever finds me\b|\bpicked (?:the|a) spot\b",
     r"\b(?:cord|rope|noose)\b.{0,40}\b(?:tied|ready|loft|garage|beam)\b",
     r"\bheading to the (?:multi ?-?storey|bridge|cliffs?|quarry|top floor)\b",
+    # Means at hand and a goodbye in one message ("pills are out. bye x").
+    r"(?=.*\b(?:pills|tablets|rope|blades?|razors?|noose)\b)(?s:.*)\b(?:bye|goodbye)\b(?! for now)",
+    r"\bhose(?:pipe)? (?:\w+ ){0,3}(?:to|on|onto|into) the exhaust\b",
 ]
 # Coercive control: one person's pattern of monitoring, isolating, controlling money or
 # intimidating. "My" marks the speaker's phone or friends, so "I check his phone" (the
@@ -312,7 +315,7 @@ _COERCIVE_CONTROL = [
     r"\b(?:banging|hammering|kicking|pounding) on (?:the|my) (?:\w+ )?(?:door|window)\b",
     r"\boutside my (?:flat|house|door|work|window)\b.*\b(?:won'?t leave|not leaving|let him in|let her in|right now)\b",
     r"\b(?:says?|said) i'?m not (?:leaving|going anywhere)\b",
-    r"\b(?:won'?t|doesn'?t|does not|will not|never) let (?:me|her|him) (?:out|go out|leave|go|ring|call|phone|text|answer|pick up|come home)\b",
+    r"\b(?<!\bi )(?:won'?t|doesn'?t|does not|will not|never) let (?:me|her|him) (?:out|go out|leave|go|ring|call|phone|text|answer|pick up|come home)\b",
     r"\bgoing to find out what happens\b|\bsays? i'?m next\b",
     r"\bthreaten\w* to (?:burn|smash|destroy|break|throw out|get rid of) (?:all )?(?:of )?my\b",
     r"\b(?:has|had|got) (?:me|her|him) pinned\b|\bholds? (?:me|her) down\b",
@@ -414,7 +417,7 @@ _PAST = re.compile(
     r"\b(?:years ago|(?:been|for) (?:\d+|two|three|four|five|ten|twenty) years|not for years|"
     r"(?:\d+|many|ten|twenty) years (?:behind me|clean|sober)|as a (?:teenager|kid|child)|"
     r"growing up|in (?:19|20)\d\d|when (?:i|we) (?:was|were) (?:a kid|kids|little|young|at school|"
-    r"a teenager|teenagers)|used to|in the past|after my divorce|at (?:1[0-9]|2[0-9])|"
+    r"a teenager|teenagers|1\d|[2-9]\d)|used to|in the past|after my divorce|at (?:1[0-9]|2[0-9])|"
     r"(?:back )?at (?:uni|school|college)|when i was (?:a kid|little|younger))\b")
 _RESOLVED = re.compile(
     r"\b(?:sober|apologi[sz]ed|we'?re (?:close|good|fine|okay|ok)|good place|different place|"
@@ -429,10 +432,13 @@ _RESOLVED = re.compile(
     r"i (?:left|got out)(?=[,.;]| and)|peer support|support worker|happily (?:re)?married|"
     r"(?:feels|felt) like (?:another|a different) (?:person|life)|"
     r"(?:i'?m|im|i am) doing (?:fine|ok|okay|alright)|"
-    r"(?:i'?m|im|i am) (?:safe|happy)(?: and (?:safe|happy))? now)\b")
+    r"(?:i'?m|im|i am) (?:safe|happy)(?: and (?:safe|happy))? now|got help|got through it|"
+    r"haven'?t (?:done it|self[- ]harmed|cut|hurt myself) (?:in|for) (?:over |nearly |almost )?"
+    r"(?:\d+|two|three|four|five|ten|many) years|(?:engaged|married), happy)\b")
 # ...unless the message also speaks of danger now.
-# ("threatened" alone is told in the past; "threatens" and "threats" are not.)
-_STILL = re.compile(r"\b(?:right now|again|scared|afraid|terrified|threat(?:en|ens|ening|s)?|"
+# ("threatened" and "used to threaten" are told in the past; "threatens" and "threats" are not.)
+_STILL = re.compile(r"\b(?:right now|again|scared|afraid|terrified|"
+                    r"(?<!used to )threat(?:en|ens|ening|s)?|"
                     r"started|lately|recently|this week|last night|found (?:me|us|out where)|"
                     r"turn(?:s|ed)? up|outside (?:my|our|the)|breach\w*|keeps? (?:breaking|"
                     r"turning|coming|texting|messaging|calling|ringing|following|showing))\b")
@@ -493,26 +499,35 @@ def _compile(patterns: Sequence[str]) -> Tuple[Pattern[str], ...]:
     return tuple(re.compile(rf"\A(?s:{p})" if p.startswith("(?=") else p) for p in patterns)
 
 
+# A hyperbole the writer marks as one in the same message ("...walking into the sea (joking
+# obviously, it's just a meme)"). A later "I was joking" after a disclosure is minimising and
+# is handled by the conversation, which keeps the risk (actions/safety_actions.py).
+_SAID_TO_BE_A_JOKE = r"\b(?:joking obviously|obviously joking|(?:it'?s )?just a meme)\b"
+# Goodbyes said to someone who has since died are grief, not a plan.
+_GRIEF_GOODBYE = re.compile(r"\bgoodbyes? (?:\w+ ){0,4}before (?:he|she|they) (?:died|passed)\b|"
+                            + _SAID_TO_BE_A_JOKE)
 # "my boss will kill me", "she'd kill me if I told anyone about the party lol",
 # "I'll kill him if he eats my leftovers", "overdosed on chocolate": everyday exaggeration.
 _VIOLENT_IDIOM = re.compile(
     r"\b(?:boss|manager|teacher|lecturer|coach|mum|mom|sister|brother)\b[^.!?]{0,25}\bkill (?:me|us)\b"
-    r"|\bkill (?:me|him|her) for (?:saying|telling|this)\b|\b(?:lol|lmao|haha\w*|jk)\b|"
+    r"|\bkill (?:me|him|her) for (?:saying|telling|this)\b|\b(?:it|that)(?:'?d| would) kill me\b|\b(?:lol|lmao|haha\w*|jk)\b|"
     r"\bi swear i'?ll kill\b|\bone more time\b[^.!?]*\bkill\b|"
     r"\bwould kill me if (?:he|she|they) (?:knew|found out|saw|heard)\b|"
     r"\bkill (?:him|her|them|you) if (?:he|she|they|you) (?:eats?|drinks?|finish(?:es)?|nicks?|"
     r"steals?|borrows?|uses?) my\b|\b(?:sparring|boxing|gloves on|"
-    r"martial arts|karate|judo|kickboxing)\b")
+    r"martial arts|karate|judo|kickboxing|tackle)\b|\bstab\w* (?:me|him|her|us|them) in the back\b")
 # ...and a counterfactual past ("years ago I'd have hurt myself over this").
 _SELF_HARM_IDIOM = re.compile(r"\boverdos\w* on (?:chocolate|sugar|caffeine|coffee|netflix|tv|"
                               r"carbs|cake|sweets)\b|\b(?:i'?d|i would) have (?:hurt|harmed|cut|"
                               r"burned|killed) my ?self\b|\b(?:coasteering|bungee|cliff diving|"
-                              r"for fun|skydiving)\b")
+                              r"for fun|skydiv\w*|roller ?coaster)\b|\bin (?:the|a|this|that) "
+                              r"game\b|\bmy character\b|\brespawn\w*\b|" + _SAID_TO_BE_A_JOKE)
 
 _CATEGORIES: Tuple[_Category, ...] = (
     _Category("self_harm", "self_harm", _compile(_SELF_HARM + _SELF_HARM_INDIRECT),
               _compile(_SELF_HARM_INHERENT), unless=_SELF_HARM_IDIOM),
-    _Category("self_harm_plan", "self_harm", _compile(_SELF_HARM_PLAN), imminent=True),
+    _Category("self_harm_plan", "self_harm", _compile(_SELF_HARM_PLAN), imminent=True,
+              unless=_GRIEF_GOODBYE),
     _Category("violence", "abuse", _compile(_VIOLENCE), _compile(_VIOLENCE_INHERENT),
               unless=_VIOLENT_IDIOM),
     _Category("sexual", "abuse", _compile(_SEXUAL + _SEXUAL_COERCION)),
@@ -632,15 +647,14 @@ def combine(results: Sequence[Risk]) -> Risk:
 
 
 # The classifier's crisis intent of a kind alarms when it is among the top three intents
-# with at least this confidence. Chosen on the shipped pipeline's parses of the three
-# development risk sets (tests/safety/risk_dev*.yml: 291 danger messages, 221 look-alikes)
+# with at least this confidence. Chosen on the shipped pipeline's parses of the four
+# development risk sets (tests/safety/risk_dev*.yml: 441 danger messages, 291 look-alikes)
 # and the 350 situation messages of tests/nlu by `python -m bench.safety --tune-thresholds`:
 # the most recall with at most 3% false alarms on the look-alikes and none on the
-# situations, ties to the higher thresholds. On the third writer's look-alikes no grid
-# point meets 3% (the lexicon alone raises 7 of 120), so the cap is the gate's 5%: dev
-# recall 267/291 (imminent 106/110), look-alike alarms 11/221. A 10% cap would reach
-# 279/291 with 22 alarms.
-CRISIS_THRESHOLDS = {"self_harm": 0.7, "abuse": 0.8, "child": 0.8}
+# situations, ties to the higher thresholds: dev recall 395/441 (imminent 160/170),
+# look-alike alarms 8/291. A 5% cap would reach 403/441 with 14 alarms, a 10% cap
+# 420/441 (imminent 170/170) with 29.
+CRISIS_THRESHOLDS = {"self_harm": 0.65, "abuse": 0.7, "child": 0.8}
 CRISIS_TOP_K = 3
 
 
@@ -657,8 +671,9 @@ def model_kind(ranking: Sequence[Mapping[str, Any]]) -> Optional[str]:
 # Danger the lexicon reads as a concern is answered as imminent when the classifier's
 # level model (components/intent_classifier.py) gives it at least this imminence. Chosen
 # on the development risk sets by `python -m bench.safety --tune-level`: the most flagged
-# dev messages at the right level, ties going to the higher threshold.
-IMMINENCE_THRESHOLD = 0.5
+# dev messages at the right level, ties going to the higher threshold: on the four dev sets
+# 363 of the 395 flagged danger messages, imminent ones answered as imminent 159/160.
+IMMINENCE_THRESHOLD = 0.4
 
 
 def assess(message: Optional[str], ranking: Sequence[Mapping[str, Any]],

@@ -17,14 +17,14 @@ pytestmark = pytest.mark.slow  # needs the trained model
 
 # Targets (issue 12): imminent recall 100%, overall recall at least 97%, look-alike false
 # alarms at most 5%, situation false alarms at most 0.5%. Measured on 2026-12-02 with the
-# crisis thresholds chosen on the three dev sets (at most 5% dev look-alike alarms, since
-# no threshold met 3% on the third writer's look-alikes): imminent 49/60 (81.7%), overall
-# 147/170 (86.5%), look-alikes 3/80 (3.8%), situations 0/486. The two recall targets are
-# NOT met; their floors are the measured values less two messages (fine-tuning on CPU is
-# not bit-for-bit repeatable, so a fresh `make train` can move a borderline message), so a
-# regression fails while the shortfall stays visible (bench/results/safety.md). The
-# false-alarm targets are met and are the ceilings.
-FLOORS = {"recall_imminent": 47 / 60, "recall": 145 / 170}
+# round-6 crisis data and the crisis thresholds chosen on the four dev sets (at most 3% dev
+# look-alike alarms): imminent 54/60 (90.0%), overall 157/170 (92.4%), look-alikes 3/80
+# (3.8%), situations 0/486. The two recall targets are NOT met; their floors are the
+# measured values less two messages (fine-tuning on CPU is not bit-for-bit repeatable, so a
+# fresh `make train` can move a borderline message), so a regression fails while the
+# shortfall stays visible (bench/results/safety.md). The false-alarm targets are met and
+# are the ceilings.
+FLOORS = {"recall_imminent": 52 / 60, "recall": 155 / 170}
 CEILINGS = {"false_alarms_lookalikes": GATE_LOOKALIKE_ALARMS, "false_alarms_situations": 0.005}
 
 

@@ -1,10 +1,11 @@
 """The understanding gate: situation top-1 and pole accuracy on the frozen test set.
 
 Floors are the values measured less two points (issue 13). Measured on 2026-12-02 with
-the mpnet pipeline, the fine-tuned MiniLM's 30% and the contrast-pair and round-3 training
-data: top-1 86.8% (422/486) and pole 92.8% (451/486), answering every message; before that
-data 84.4% and 91.4%. They catch a regression; the goals (top-1 92%, pole 97%) are not
-met and are reported in bench/results/understanding.md. Nothing was tuned on this set.
+the mpnet pipeline, the fine-tuned MiniLM's 30% and the training data up to round 4 (the
+negation, change, third-person and hedge situations): top-1 87.0% (423/486) and pole 93.0%
+(452/486), answering every message; without round 4, 86.8% and 92.8%. They catch a
+regression; the goals (top-1 92%, pole 97%) are not met and are reported in
+bench/results/understanding.md. Nothing was tuned on this set.
 """
 
 import asyncio
@@ -17,7 +18,7 @@ from tests.servers import MODEL
 
 pytestmark = pytest.mark.slow  # needs the trained model
 
-FLOORS = {"top1": 0.848, "pole": 0.908}
+FLOORS = {"top1": 0.85, "pole": 0.91}
 
 
 @pytest.fixture(scope="module")
