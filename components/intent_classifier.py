@@ -11,6 +11,7 @@ from typing import Any, Callable, Dict, List, Optional
 
 import joblib
 import numpy as np
+import scipy.sparse
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
@@ -96,8 +97,10 @@ class TandemIntentClassifier(GraphComponent, IntentClassifier):
         self._level_models = level_models or {}
         self._tuned = tuned  # components.fine_tuned.FineTunedClassifier
         self._encoder: Any = None
-        # Embeddings of the messages being processed, so no text is encoded twice.
+        # Embeddings and TF-IDF rows of the messages being processed, so no text is
+        # encoded or featurised twice (the intents and the imminence read the same texts).
         self._embedded: Dict[str, np.ndarray] = {}
+        self._featurized: Dict[str, Any] = {}
 
     @classmethod
     def create(cls, config: Dict[str, Any], model_storage: ModelStorage,
@@ -114,10 +117,19 @@ class TandemIntentClassifier(GraphComponent, IntentClassifier):
             from components.sentence_encoder import SentenceEncoder
 
             self._encoder = SentenceEncoder(self._config["encoder"])
-        missing = list(dict.fromkeys(t for t in texts if t not in self._embedded))
-        if missing:
-            self._embedded.update(zip(missing, self._encoder.encode(missing), strict=True))
-        return np.stack([self._embedded[t] for t in texts])
+        return np.stack(_per_text(self._embedded, texts, self._encoder.encode))
+
+    def _featurize(self, texts: List[str]) -> Any:
+        assert self._features is not None
+        features = self._features
+        return scipy.sparse.vstack(
+            _per_text(self._featurized, texts, lambda new: list(features.transform(new))),
+            format="csr")
+
+    def _forget_texts(self) -> None:
+        """Drops the per-text caches once a batch of messages is done."""
+        self._embedded.clear()
+        self._featurized.clear()
 
     def train(self, training_data: TrainingData) -> Resource:
         """Fits the models on every example that has an intent."""
@@ -194,6 +206,10 @@ class TandemIntentClassifier(GraphComponent, IntentClassifier):
                          saved["encoder"], saved.get("level"), tuned)
         if classifier._encoder_model is not None:
             classifier._encode([""])  # load the encoder now, not on the first message
+        if tuned is not None:
+            # Tracing the fine-tuned model's graph takes seconds: do it at start-up, not
+            # while the first person after a restart waits.
+            tuned.predict_proba([""])
         return classifier
 
     def predict_proba(self, texts: List[str],
@@ -204,7 +220,7 @@ class TandemIntentClassifier(GraphComponent, IntentClassifier):
         its clauses about now alone: what is true now decides the pole. `present_parts`
         are those clauses if the caller has them already.
         """
-        self._embedded.clear()
+        self._forget_texts()
         return with_present_part(self._models_proba, texts,
                                  float(self._config.get("present_weight") or 0.0),
                                  present_parts)
@@ -213,8 +229,7 @@ class TandemIntentClassifier(GraphComponent, IntentClassifier):
                   encoder_model: Optional[LogisticRegression], texts: List[str]
                   ) -> np.ndarray:
         """A TF-IDF model's probabilities averaged with its embedding twin's, by encoder_weight."""
-        assert self._features is not None
-        probs = tfidf_model.predict_proba(self._features.transform(texts))
+        probs = tfidf_model.predict_proba(self._featurize(texts))
         weight = self._encoder_weight()
         if weight > 0 and encoder_model is not None:
             probs = (1 - weight) * probs + weight * encoder_model.predict_proba(
@@ -261,7 +276,7 @@ class TandemIntentClassifier(GraphComponent, IntentClassifier):
                                            present + [text.present_part(s) if reads_now
                                                       else None for s in flat])
         imminence = self.imminence(texts)
-        self._embedded.clear()
+        self._forget_texts()
         per_sentence = iter(probabilities[len(texts):])
         for i, (message, probs, group) in enumerate(zip(messages, probabilities, sentences,
                                                         strict=False)):
@@ -276,6 +291,15 @@ class TandemIntentClassifier(GraphComponent, IntentClassifier):
                                                               SENTENCE_TOP_K)}
                     for sentence in group], add_to_output=True)
         return messages
+
+
+def _per_text(cache: Dict[str, Any], texts: List[str],
+              compute: Callable[[List[str]], Any]) -> List[Any]:
+    """`compute`'s value for each text, computing only the texts not in `cache` (once each)."""
+    missing = list(dict.fromkeys(t for t in texts if t not in cache))
+    if missing:
+        cache.update(zip(missing, compute(missing), strict=True))
+    return [cache[t] for t in texts]
 
 
 def with_present_part(proba: Callable[[List[str]], np.ndarray], texts: List[str],

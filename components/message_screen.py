@@ -56,6 +56,9 @@ class MessageScreen(GraphComponent):
 
     def __init__(self, config: Dict[str, Any]) -> None:
         self._max_chars = int(config["max_chars"])
+        # The language check imports spaCy's stop-word lists on first use (seconds): at
+        # start-up rather than on the first message.
+        text.input_issue("warm up", self._max_chars)
 
     @classmethod
     def create(cls, config: Dict[str, Any], model_storage: ModelStorage,

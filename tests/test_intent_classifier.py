@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 from sklearn.linear_model import LogisticRegression
 
-from components.intent_classifier import _column_major, sentences_to_rank, with_present_part
+from components.intent_classifier import (_column_major, _per_text, sentences_to_rank,
+                                          with_present_part)
 from components.text_features import TextFeatures
 from tandem.vocabulary import RISK_IMMINENCE
 
@@ -118,3 +119,17 @@ def test_without_levelled_examples_there_is_no_imminence(tmp_path: Any) -> None:
 def test_sentences_are_ranked_one_by_one_only_when_two_say_something(
         sentences: List[str], present: Optional[str], expected: List[str]) -> None:
     assert sentences_to_rank(sentences, present) == expected
+
+
+def test_per_text_computes_each_new_text_once() -> None:
+    """The per-message caches (embeddings, TF-IDF rows) never compute a text twice."""
+    calls: list = []
+
+    def compute(new: list) -> list:
+        calls.append(list(new))
+        return [len(t) for t in new]
+
+    cache: dict = {}
+    assert _per_text(cache, ["a", "bb", "a"], compute) == [1, 2, 1]
+    assert _per_text(cache, ["bb", "ccc"], compute) == [2, 3]
+    assert calls == [["a", "bb"], ["ccc"]]
