@@ -205,7 +205,10 @@ def test_widget_conversation_with_buttons_survives_a_reload(
     send(page, VAGUE)
     expect(bot_messages(page, "I want to get this right")).to_be_visible()
     replies = page.locator("#rw-messages .rw-replies").last.get_by_role("button")
-    expect(replies).to_have_count(4)  # three rows and "None of these"
+    # Two or three tied rows (the model decides how many are close) and "None of these".
+    expect(replies.filter(has_text="None of these")).to_have_count(1)
+    expect(replies.filter(has_text="Who does the giving")).to_have_count(1)
+    assert 3 <= replies.count() <= 4, [r.inner_text() for r in replies.all()]
     for reply in replies.all():
         expect(reply).to_have_attribute("tabindex", "0")
     settled(page)
