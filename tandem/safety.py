@@ -503,8 +503,8 @@ def _compile(patterns: Sequence[str]) -> Tuple[Pattern[str], ...]:
 # obviously, it's just a meme)"). A later "I was joking" after a disclosure is minimising and
 # is handled by the conversation, which keeps the risk (actions/safety_actions.py).
 _SAID_TO_BE_A_JOKE = r"\b(?:joking obviously|obviously joking|(?:it'?s )?just a meme)\b"
-# Goodbyes said to someone who has since died are grief, not a plan.
-_GRIEF_GOODBYE = re.compile(r"\bgoodbyes? (?:\w+ ){0,4}before (?:he|she|they) (?:died|passed)\b|"
+# Not a plan: goodbyes said to someone who has since died (grief), and jokes marked as such.
+_PLAN_NOT_MEANT = re.compile(r"\bgoodbyes? (?:\w+ ){0,4}before (?:he|she|they) (?:died|passed)\b|"
                             + _SAID_TO_BE_A_JOKE)
 # "my boss will kill me", "she'd kill me if I told anyone about the party lol",
 # "I'll kill him if he eats my leftovers", "overdosed on chocolate": everyday exaggeration.
@@ -527,7 +527,7 @@ _CATEGORIES: Tuple[_Category, ...] = (
     _Category("self_harm", "self_harm", _compile(_SELF_HARM + _SELF_HARM_INDIRECT),
               _compile(_SELF_HARM_INHERENT), unless=_SELF_HARM_IDIOM),
     _Category("self_harm_plan", "self_harm", _compile(_SELF_HARM_PLAN), imminent=True,
-              unless=_GRIEF_GOODBYE),
+              unless=_PLAN_NOT_MEANT),
     _Category("violence", "abuse", _compile(_VIOLENCE), _compile(_VIOLENCE_INHERENT),
               unless=_VIOLENT_IDIOM),
     _Category("sexual", "abuse", _compile(_SEXUAL + _SEXUAL_COERCION)),
