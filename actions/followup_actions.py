@@ -127,6 +127,10 @@ class ActionCorrectFinding(Action):
         known = abuse_known(dispatcher, tracker)
         if known is not None:
             return known
+        if tracker.get_slot(CANDIDATES):
+            # Said to an open clarifying question, "that's not it" is its "None of these".
+            dispatcher.utter_message(response="utter_deny_ack")
+            return []
         asked: List[EventType] = []
         finding = finding_or_ask(dispatcher, tracker, asked)
         if finding is None:

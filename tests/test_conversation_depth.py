@@ -226,6 +226,15 @@ async def test_follow_up_without_a_finding_asks_for_a_situation(make_tracker, do
     assert responses(dispatcher) == ["utter_follow_up_without_context"]
 
 
+async def test_that_is_not_it_to_a_clarifying_question_is_none_of_these(
+        make_tracker, domain, dispatcher) -> None:
+    """The menu's "None of these" and a typed "that's not it" get the same answer."""
+    tracker = followup(make_tracker, "correct_finding", [],
+                       clarify_candidates=["codependent:give_and_take", "codependent:security"])
+    assert await run(ActionCorrectFinding(), dispatcher, tracker, domain) == []
+    assert responses(dispatcher) == ["utter_deny_ack"]
+
+
 async def test_that_is_not_it_offers_alternatives_and_the_pick_is_recorded(
         make_tracker, domain, profile_store: ProfileStore) -> None:
     asked = CollectingDispatcher()
