@@ -30,3 +30,13 @@ def test_unusable_input_is_named(text: str, issue: str) -> None:
 ])
 def test_ordinary_english_passes(text: str) -> None:
     assert input_issue(text, max_chars=3000) is None
+
+
+def test_the_screen_loads_the_language_data_at_start_up() -> None:
+    """The stop-word lists are imported when the screen is built, not on the first message."""
+    from components.message_screen import MessageScreen
+    from tandem import text
+
+    text._function_words.cache_clear()
+    MessageScreen(MessageScreen.get_default_config())
+    assert text._function_words.cache_info().currsize == 1
