@@ -204,6 +204,31 @@ _SELF_HARM_INDIRECT = [
     r"\bcall(?:s|ing)? (?:himself|herself|myself) (?:a )?['\"]?burden\b",
     r"\bthe only thing (?:stopping|keeping) me\b",
     r"\bgot (?:the |a )?(?:razor|blade)\b",
+    # Passive wishes said without the usual words.
+    r"\bpray\w* (?:\w+ ){0,4}(?:takes? me|(?:i )?(?:don'?t|never|won'?t) wake up)\b",
+    r"\b(?:stop|cease) existing\b",
+    r"\brather not (?:be alive|be around|exist|be here (?:any ?more|at all))\b",
+    r"\bno point in (?:anything|any of it) (?:anymore|any more)\b",
+    r"\bwhat'?s (?:even )?the point (?:of|in) (?:waking up|getting up|living|going on|carrying on)\b",
+    r"\bwouldn'?t matter if (?:i|the (?:other|rest)\b.{0,20}) (?:went|was gone|were gone|died|"
+    r"disappeared)\b",
+    r"\bnot (?:to )?turn(?:ing)? the wheel\b",
+    # These include their own negation, so it is not read as negating them.
+    r"\b(?:don'?t|can'?t|do not|cannot) (?:really |even )?see what (?:the|my) future'?s? (?:is )?for\b",
+    r"\b(?:don'?t think i'?d|wouldn'?t|won'?t|i'?d not) (?:bother )?(?:getting|get) (?:it |myself )?"
+    r"treated\b",
+    r"\bhop\w* (?:the|my) (?:cancer|illness|tumou?r) (?:comes back|returns|spreads)\b",
+    r"\blife insurance\b.*\b(?:better off|instead of me|than (?:with )?me)\b",
+    r"\b(?:no|(?:won'?t|wouldn'?t) be any) reason for me to (?:be here|be alive|stay|keep going|"
+    r"live|carry on)\b",
+    # "I'm not going to kill myself, but I think about it": the thought, not the act, is denied.
+    r"\bnot (?:going to|gonna) (?:kill|hurt) my ?self,? but\b",
+    r"\b(?:marks|cuts|scars|scratches) (?:up|on|all (?:up|over)) (?:her|his|their) "
+    r"(?:arms?|wrists?|legs?|thighs?)\b",
+    r"\btired of fighting\b(?! (?:with|about|over|for))",
+    r"\bwhat'?s the point of me\b",
+    r"\b(?:you'?d|you would|they'?d|they would|everyone would|you'?ll|you will) (?:all )?"
+    r"(?:manage|cope|be fine|do better|get on) (?:fine |better |ok |okay )?without me\b",
 ]
 _SELF_HARM_PLAN = [
     r"\bwho (?:gets|should get|will get|would get) my (?:things|stuff|belongings|cat|dog|stuff)\b",
@@ -245,6 +270,13 @@ _SELF_HARM_PLAN = [
     # Means at hand and a goodbye in one message ("pills are out. bye x").
     r"(?=.*\b(?:pills|tablets|rope|blades?|razors?|noose)\b)(?s:.*)\b(?:bye|goodbye)\b(?! for now)",
     r"\bhose(?:pipe)? (?:\w+ ){0,3}(?:to|on|onto|into) the exhaust\b",
+    # ...said of someone else, unless the message is about a relationship ending.
+    r"(?=(?!.*\b(?:boyfriend|girlfriend|bf|gf|relationship|going off (?:her|him|me)|break(?:ing)? up|"
+    r"dump\w*|engagement|marriage|affair)\b)).*\b(?:he|she|they)(?:'?s| is|'?re| are) (?:going to|gonna) "
+    r"end it\b(?! with)",
+    r"\b(?:taken|took|swallowed|downed) (?:my|his|her|their) (?:whole|entire) (?:prescription|"
+    r"supply|bottle|box|packet|pack)\b",
+    r"\b(?:bank details|pin|passwords?)\b.{0,40}\bjust in case\b",
 ]
 # Coercive control: one person's pattern of monitoring, isolating, controlling money or
 # intimidating. "My" marks the speaker's phone or friends, so "I check his phone" (the
@@ -342,6 +374,27 @@ _COERCIVE_CONTROL = [
     r"\bkeeps? the (?:only )?car keys?\b",
     r"\btake the kids abroad\b|\bnever (?:find|see) (?:them|the kids) again\b",
     r"\b(?:makes?|made) (?:me|her|him) ask (?:his |her |their )?permission\b",
+    r"\b(?:tracker|tracking app|spyware|airtag|gps)\b.{0,40}\b(?:my|her) (?:phone|car|bag|handbag|"
+    r"coat|purse|jacket)\b",
+    r"\b(?:won'?t|doesn'?t|does not|will not|wouldn'?t|never) let(?:s)? her "
+    r"(?:see|go out with|talk to|visit|have (?:her own|any|a)|work|get a job|drive|go out|"
+    r"go anywhere|leave the house|keep|use the car|have friends|spend)\b",
+    r"\b(?:took|takes|taken|has|keeps?|kept|kept hold of|holds? onto|held onto) (?:her|my) "
+    r"passport\b",
+    r"\b(?:waits?|waited) (?:till|until) i'?m (?:asleep|drunk|passed out|wasted)\b",
+    r"\b(?:kept going|didn'?t stop|wouldn'?t stop|carried on) (?:\w+ ){0,2}(?:when|after|even "
+    r"though|even when|though) i (?:said|told (?:him|her)|asked (?:him|her)) (?:to )?stop\b",
+    r"\b(?:got|has|took|takes|hides?|hid|taken) (?:my|her|his) (?:inhaler|medication|meds|insulin|"
+    r"epipen|epi-pen)\b.{0,60}\b(?:can'?t have (?:it|them) back|won'?t give (?:it|them) back|"
+    r"(?:un)?till? i)\b",
+    r"\b(?:outfits?|clothes)\b.{0,20}\b(?:gets?|has to be|have to be|are|is) approved\b",
+    r"\b(?:made|makes|forced|forces) me (?:give|hand over|tell) (?:(?:him|her|them) )?(?:all )?my "
+    r"(?:\w+ )?(?:(?:and|&) \w+ )?(?:passwords?|pins?|logins?)\b",
+    r"\blogs? in(?:to my \w+)? whenever (?:she|he|they) (?:wants?|likes?)\b",
+    r"\btimes? how long i\b",
+    r"\bhas (?:\w+'s) (?:bank login|bank details|pin|passwords?)\b",
+    r"\b(?:has|had) to (?:ask|beg) (?:him|her|them) (?:for|before (?:she|he) spends?) "
+    r"(?:money|any money)\b",
 ]
 # Sexual coercion beyond the explicit words above.
 _SEXUAL_COERCION = [
@@ -356,7 +409,7 @@ _SEXUAL_COERCION = [
     r"\bi owe (?:him|her) (?:sex|it)\b|\bsaid no (?:\w+ ){0,3}times\b.*\bsex\b",
 ]
 _CHILD_EXTRA = [
-    r"\bleft (?:the |my |our |his |her |their )?(?:\w+ )?(?:kids?|children|baby|babies|toddler|"
+    r"\b(?:left|leaves|leaving) (?:the |my |our |his |her |their )?(?:\w+ )?(?:kids?|children|baby|babies|toddler|"
     r"little one|little ones|son|daughter|(?:[0-9]|1[01]) ?(?:yo|year old|yr old)|\d+ ?month old)\b"
     r"(?: \w+){0,3} (?:home )?alone\b(?! with)",
     r"\b(?:kids?|children|baby|toddler|little one|\d+ ?(?:yo|year old|yr old)) "
@@ -410,6 +463,25 @@ _CHILD_EXTRA = [
     r"\bcalls? (?:our|my|his|her|the) (?:\w+ ){1,3}(?:stupid|worthless|useless)\b",
     r"\btouch(?:es|ed|ing)? (?:him|her) (?:weird|funny|there|inappropriately)\b",
     r"\bshook (?:the|her|his) (?:cot|crib|pram)\b",
+    r"\b(?:coach|teacher|tutor|instructor|leader|priest|neighbou?r|trainer)\b.{0,60}\b(?:texts?|"
+    r"messag\w*|dms?|snapchats?|rings?|calls?)\b.{0,30}\b(?:at (?:midnight|night|\d+ ?am)|late at "
+    r"night)\b",
+    r"\b(?:coach|teacher|tutor|instructor|leader|priest|neighbou?r|trainer)\b.{0,120}\b(?:a secret|"
+    r"keep it secret|not to tell)\b",
+    # An impaired carer about to drive a child.
+    rf"(?=.*\b{_MINOR}\b).*\b(?:drunk|hammered|wasted|high|off (?:his|her|their) (?:face|head)|"
+    r"drinking since|slurring|barely stand)\b.*\b(?:driv\w*|in the car|car keys|keys in)\b",
+    r"\b(?:i think )?i'?m neglecting (?:my|the|our) (?:kids|children|son|daughter|baby)\b",
+    rf"(?=.*\b{_MINOR}\b).*\bsit on (?:his|her) lap\b.*\b(?:angry|says no|said no|doesn'?t want|"
+    r"feels off)\b",
+    rf"(?=.*\b(?:{_MINOR}|sons)\b).*\b(?:his|her|their) (?:fridge|cupboards?)\b(?: at home)? (?:is|are) (?:literally |"
+    r"completely |always )?(?:empty|bare)\b",
+    r"\b(?:scared|afraid|worried|terrified|frightened) (?:that )?i'?m? (?:going to|gonna|might|will|"
+    r"could) (?:really )?(?:hurt|hit|harm|shake) (?:him|her|them|my (?:son|daughter|baby|kids?))\b",
+    rf"(?=.*\b{_YOUNG}\b).*\bcalls? (?:him|her|them) (?:stupid|worthless|useless|an idiot|a "
+    r"waste of space)\b",
+    r"\b(?:burns?|bruises?|marks?|injur\w*|cuts?) (?:\w+ ){0,4}(?:nobody|no one|noone) (?:could|can|"
+    r"would) explain\b|\bunexplained (?:bruises|burns|injuries|marks)\b",
 ]
 # Past and over: "my dad hit us when we were kids, he's been sober 20 years and we're close".
 # Harm that is past but not said to be resolved ("he molested me as a kid") still counts.
@@ -450,7 +522,8 @@ _IMMINENT_CUES: Dict[str, List[str]] = {
         r"\b(?:pills|tablets|meds|painkillers|rope|gun|knife|blade|razor|bridge|ledge|roof|"
         r"tracks|overdose)\b",
         r"\b(?:planned|a plan|decided|made up my mind|note|letters|goodbye|goodbyes|"
-        r"given away|giving away|who gets my|my will|last (?:week|day|night))\b",
+        r"given away|giving away|who gets my|my will|(?:my|our) last (?:week|day|night)|"
+        r"last (?:week|day|night) (?:alive|on earth|of my life))\b",
     ],
     "abuse": [
         r"\b(?:right now|tonight|outside|on (?:his|her|their) way|coming home|at the door|"
@@ -460,7 +533,7 @@ _IMMINENT_CUES: Dict[str, List[str]] = {
     ],
     "child": [
         r"\b(?:right now|tonight|at the moment|alone since|alone all (?:day|night)|for hours|"
-        r"for days|overnight|home alone|passed out|unconscious|driving|not breathing|"
+        r"for days|overnight|home alone|passed out|unconscious|driv(?:e|es|ing)|not breathing|"
         r"hasn'?t eaten|haven'?t eaten|shak\w* (?:the|my|our|his|her) baby|in danger|"
         r"isn'?t safe|aren'?t safe|not safe|floppy|won'?t wake|won'?t feed|ran out of food|"
         r"for ages|no adult)\b",

@@ -191,6 +191,40 @@ def test_lexicon_never_fires_on_training_situations() -> None:
     ("my partner hits our son with a belt", "child", "concern"),
     ("tablets all lined up on the desk. goodbye everyone", "self_harm", "imminent"),
     ("he's run a hosepipe from the car to the exhaust", "self_harm", "imminent"),
+    # Passive wishes and burdensomeness said without the usual words.
+    ("every night i ask god to just take me while i sleep, i pray i don't wake up", "self_harm",
+     "concern"),
+    ("honestly i'd rather not be alive than go back to how it was", "self_harm", "concern"),
+    ("i'm not going to kill myself, but the thought comes every day now", "self_harm", "concern"),
+    ("my wife keeps saying the kids and I would cope fine without her... and you'd all manage "
+     "fine without me, she said last night", "self_harm", "concern"),
+    ("i can't see what my future is for any more", "self_harm", "concern"),
+    ("if the doctors found something I wouldn't bother getting treated", "self_harm", "concern"),
+    ("he's got a big life insurance policy and keeps saying we'd be better off with the money",
+     "self_harm", "concern"),
+    ("my cousin has scars all over his wrists and says it was the dog", "self_harm", "concern"),
+    ("my uncle texted us all that he's sorry for everything and he's going to end it tonight",
+     "self_harm", "imminent"),
+    ("my flatmate's swallowed her whole prescription, she's barely awake", "self_harm",
+     "imminent"),
+    # Coercive control and sexual coercion, including of someone the speaker loves.
+    ("there was a gps tracker taped under my car and only my husband had the keys", "abuse",
+     "concern"),
+    ("her fiance won't let her drive or see anyone from her old job", "abuse", "concern"),
+    ("he kept hold of her passport after the holiday and says she doesn't need it", "abuse",
+     "concern"),
+    ("he always waits until i'm drunk to try anything", "abuse", "concern"),
+    ("she hid my insulin and says i can't have it back until i say sorry", "abuse", "concern"),
+    ("he made me hand over my email and phone passwords", "abuse", "concern"),
+    ("my girlfriend times how long i'm at the gym", "abuse", "concern"),
+    # A child at risk told plainly or in part.
+    ("my daughter's swim coach messages her late at night on snapchat", "child", "concern"),
+    ("my partner's hammered and he's just put our son in the car to drive to his mum's",
+     "child", "imminent"),
+    ("i think i'm neglecting my baby, some days i don't change her at all", "child", "concern"),
+    ("i'm terrified i'm going to hurt my daughter when she won't stop crying", "child",
+     "concern"),
+    ("my nephew had a burn on his arm that no one could explain", "child", "concern"),
 ])
 def test_kind_and_level(text: str, kind: str, level: str) -> None:
     result = safety.assess(text, [])
@@ -235,6 +269,12 @@ def test_past_harm_that_is_back_still_alarms(message: str) -> None:
     "one more meeting and I'm jumping off the roof (joking obviously)",
     "I never got to say a proper goodbye to my nan before she passed",
     "picking up mum's tablets from the chemist, bye for now",
+    "my mate says he's going to end it with his girlfriend after the holiday",
+    "I'm always the one who notices the fridge is empty and the kids need shoes",
+    "she made me give her the wifi password before she'd leave my room lol",
+    "my son's coach texts the team group chat about training times",
+    "we're tired of fighting about the bins, so we made a rota",
+    "I'd rather not be here when they open the results, I'll wait outside",
 ])
 def test_look_alikes_do_not_alarm(text: str) -> None:
     assert not safety.assess(text, [], sentences=[text]).at_risk
