@@ -22,10 +22,11 @@ import numpy as np
 from sklearn.linear_model import LogisticRegression
 
 from bench import data, safety as safety_bench, understanding
-from components.intent_classifier import with_present_part
+from components.intent_classifier import pole_columns, with_pole, with_present_part
 from components.sentence_encoder import EmbeddingCache
 from components.text_features import TextFeatures
 from tandem import safety, text
+from tandem.vocabulary import POLES, parse_situation_intent
 
 FALLBACK_THRESHOLD = 0.2  # config.yml's FallbackClassifier
 Proba = Callable[[List[str]], np.ndarray]
@@ -40,6 +41,7 @@ class Candidate:
     weight: float = 0.0
     present_weight: float = 0.0
     tuned_weight: float = 0.0  # share of the fine-tuned MiniLM (components/fine_tuned.py)
+    pole_weight: float = 0.0  # share of the pole model in each dimension's pole split
 
     @property
     def name(self) -> str:
@@ -50,6 +52,8 @@ class Candidate:
             name += f", then {self.tuned_weight:.0%} fine-tuned MiniLM"
         if self.present_weight:
             name += f", {self.present_weight:.0%} clauses about now"
+        if self.pole_weight:
+            name += f", {self.pole_weight:.0%} pole model"
         return name
 
 
@@ -59,6 +63,8 @@ CANDIDATES = [Candidate(), Candidate("minilm", 10.0, 0.1)] + [
 PRESENT_WEIGHTS = (0.5, 0.7, 1.0)
 # Shares of the fine-tuned MiniLM, tried on the model and present share chosen before.
 TUNED_WEIGHTS = (0.0, 0.3, 0.5, 0.7, 1.0)
+# Shares of the pole model, tried on the configured model.
+POLE_WEIGHTS = (0.0, 0.2, 0.35, 0.5, 0.7)
 # The measures of issue 13's "done when"; the tuned share is chosen by their dev mean.
 TARGET_MEASURES = ("top1", "pole", "answered_right", "pairs_negation", "pairs_change",
                    "pairs_person", "multi_both_found")
@@ -80,6 +86,7 @@ class Models:
         self._texts, self._labels = texts, labels
         self._heads: Dict[Any, LogisticRegression] = {}
         self._tuned: Any = None
+        self._pole: Dict[Any, Any] = {}
 
     def tuned(self) -> Any:
         """The fine-tuned MiniLM classifier (cached in build/fine_tuned)."""
@@ -89,6 +96,31 @@ class Models:
             self._tuned = fine_tuned(self._texts, self._labels)
             assert self._tuned.classes == self.classes
         return self._tuned
+
+    def pole(self, candidate: Candidate) -> Callable[[List[str]], np.ndarray]:
+        """The pole model (codependent or not) of the candidate's encoder, as the component's."""
+        key = (candidate.encoder, candidate.encoder_C, candidate.weight)
+        if key not in self._pole:
+            parsed = [parse_situation_intent(label) for label in self._labels]
+            rows = [i for i, pole in enumerate(parsed) if pole]
+            target = [parsed[i][0] == POLES[1] for i in rows]  # type: ignore[index]
+            texts = [self._texts[i] for i in rows]
+            tfidf = LogisticRegression(C=30.0, max_iter=3000).fit(
+                self.features.transform(texts), target)
+            embedded = None
+            if candidate.weight:
+                cache = self.caches[candidate.encoder]
+                embedded = LogisticRegression(C=candidate.encoder_C, max_iter=3000).fit(
+                    cache.encode(texts), target)
+
+            def codependent(batch: List[str]) -> np.ndarray:
+                probs = tfidf.predict_proba(self.features.transform(batch))[:, 1]
+                if embedded is not None:
+                    probs = (1 - candidate.weight) * probs + candidate.weight * \
+                        embedded.predict_proba(cache.encode(batch))[:, 1]
+                return probs
+            self._pole[key] = codependent
+        return self._pole[key]
 
     def head(self, encoder: str, c: float) -> LogisticRegression:
         """The embedding model of one encoder and C."""
@@ -111,6 +143,9 @@ class Models:
             if candidate.tuned_weight:
                 probs = (1 - candidate.tuned_weight) * probs + \
                     candidate.tuned_weight * self.tuned().predict_proba(texts)
+            if candidate.pole_weight:
+                probs = with_pole(probs, pole_columns(self.classes),
+                                  self.pole(candidate)(texts), candidate.pole_weight)
             return probs
         return predict
 
@@ -220,14 +255,14 @@ def choose(models: Models, dev: Dict[str, Dict[str, Any]]) -> List[Candidate]:
     return [c for c in ordered if c != best] + [best]
 
 
-def choose_tuned_share(models: Models, base: Candidate) -> List[str]:
-    """The share of the fine-tuned MiniLM on top of `base`, chosen on dev; a report.
+def choose_share(models: Models, base: Candidate, field: str, shares: Sequence[float],
+                 what: str, flag: str) -> List[str]:
+    """One share (`field` of Candidate) on top of `base`, chosen on dev; a report.
 
     The rule: the best mean of the TARGET_MEASURES on dev (one number for everything the
     issue asks of understanding), then top-1. Test numbers are printed, never used.
     """
-    options = [Candidate(base.encoder, base.encoder_C, base.weight, base.present_weight, w)
-               for w in TUNED_WEIGHTS]
+    options = [Candidate(**{**dataclasses.asdict(base), field: w}) for w in shares]
     dev = {c.name: score(models, c, "dev") for c in options}
 
     def target_mean(c: Candidate) -> float:
@@ -235,19 +270,19 @@ def choose_tuned_share(models: Models, base: Candidate) -> List[str]:
 
     best = max(options, key=lambda c: (target_mean(c), _rate(dev[c.name], "top1")))
     test = {c.name: score(models, c, "test") for c in options}
-    return ["# Share of the fine-tuned MiniLM: dev and frozen test", "",
+    return [f"# Share of the {what}: dev and frozen test", "",
             "Percentages; the classifier alone (no message screen, no dialogue), on top of "
             f"{base.name}. Chosen on dev by the mean of {', '.join(TARGET_MEASURES)}, then "
             "top-1; test is printed beside it and never used to choose. Reproduce: "
-            "`python -m bench.candidates --tuned-share`.", "",
+            f"`python -m bench.candidates {flag}`.", "",
             "## Dev", ""] + table(dev, best.name, "dev") + [
             "", "Dev mean of the target measures: " + "; ".join(
-                f"{c.tuned_weight:.0%}: {100 * target_mean(c):.1f}" for c in options),
+                f"{getattr(c, field):.0%}: {100 * target_mean(c):.1f}" for c in options),
             "", "## Test (never used to choose)", ""] + table(test, best.name, "test")
 
 
 def configured() -> Candidate:
-    """The candidate config.yml ships (chosen on dev by `choose` and `choose_tuned_share`)."""
+    """The candidate config.yml ships (chosen on dev by `choose` and `choose_share`)."""
     import yaml
 
     config = yaml.safe_load((data.ROOT / "config.yml").read_text(encoding="utf-8"))
@@ -255,7 +290,8 @@ def configured() -> Candidate:
     return Candidate(step.get("encoder", ""), float(step.get("encoder_C", 10.0)),
                      float(step.get("encoder_weight", 0.0)),
                      float(step.get("present_weight", 0.0)),
-                     float(step.get("tuned_weight", 0.0)))
+                     float(step.get("tuned_weight", 0.0)),
+                     float(step.get("pole_weight", 0.0)))
 
 
 def main() -> int:
@@ -265,18 +301,24 @@ def main() -> int:
                         help="only choose the crisis thresholds for config.yml's classifier")
     parser.add_argument("--tuned-share", action="store_true",
                         help="only choose the fine-tuned MiniLM's share on the chosen model")
+    parser.add_argument("--pole-share", action="store_true",
+                        help="only choose the pole model's share on the configured model")
     args = parser.parse_args()
     models = Models()
     if args.tune_safety:
         print("\n".join(tune_crisis_thresholds(models, configured())))
         return 0
-    if args.tuned_share:
-        base = dataclasses.replace(configured(), tuned_weight=0.0)
-        lines = choose_tuned_share(models, base)
-        (understanding.RESULTS / "candidates_tuned.md").write_text("\n".join(lines) + "\n",
-                                                                   encoding="utf-8")
-        print("\n".join(lines))
-        return 0
+    shares = {"tuned_share": ("tuned_weight", TUNED_WEIGHTS, "fine-tuned MiniLM",
+                              "--tuned-share", "candidates_tuned.md"),
+              "pole_share": ("pole_weight", POLE_WEIGHTS, "pole model", "--pole-share",
+                             "candidates_pole.md")}
+    for option, (field, values, what, flag, report) in shares.items():
+        if getattr(args, option):
+            lines = choose_share(models, configured(), field, values, what, flag)
+            (understanding.RESULTS / report).write_text("\n".join(lines) + "\n",
+                                                        encoding="utf-8")
+            print("\n".join(lines))
+            return 0
     dev = {c.name: score(models, c, "dev") for c in CANDIDATES}
     candidates = choose(models, dev)
     chosen = candidates[-1].name

@@ -7,7 +7,7 @@ development set (bench/results/quality.md); see the README for the numbers.
 
 import logging
 from pathlib import Path
-from typing import Any, Callable, Dict, List, Optional
+from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
 import joblib
 import numpy as np
@@ -32,7 +32,13 @@ from sklearn.linear_model import LogisticRegression
 from components.text_features import TextFeatures
 from tandem import text
 from tandem.safety import IMMINENT
-from tandem.vocabulary import RISK_IMMINENCE, SENTENCE_RANKINGS
+from tandem.vocabulary import (
+    POLES,
+    RISK_IMMINENCE,
+    SENTENCE_RANKINGS,
+    parse_situation_intent,
+    situation_intent,
+)
 
 logger = logging.getLogger(__name__)
 _FILE = "classifier.joblib"
@@ -76,17 +82,20 @@ class TandemIntentClassifier(GraphComponent, IntentClassifier):
         (0 = TF-IDF alone); tuned_weight: the share of a fine-tuned MiniLM classifier
         (components/fine_tuned.py, settings in `fine_tune_*` keys) in the final mix;
         present_weight: the share of the clauses about now in a "used to ..., now ..."
-        message.
+        message; pole_weight: the share of the pole model (one model for all nine
+        dimensions) in how each dimension's probability is split between its poles.
         """
         return {"C": 30.0, "max_iter": 3000, "encoder": "mpnet", "encoder_weight": 0.0,
-                "encoder_C": 10.0, "present_weight": 0.0, "tuned_weight": 0.0}
+                "encoder_C": 10.0, "present_weight": 0.0, "tuned_weight": 0.0,
+                "pole_weight": 0.0}
 
     def __init__(self, config: Dict[str, Any], model_storage: ModelStorage,
                  resource: Resource, features: Optional[TextFeatures] = None,
                  tfidf_model: Optional[LogisticRegression] = None,
                  encoder_model: Optional[LogisticRegression] = None,
                  level_models: Optional[Dict[str, LogisticRegression]] = None,
-                 tuned: Any = None) -> None:
+                 tuned: Any = None,
+                 pole_models: Optional[Dict[str, LogisticRegression]] = None) -> None:
         self._config = config
         self._storage = model_storage
         self._resource = resource
@@ -95,6 +104,10 @@ class TandemIntentClassifier(GraphComponent, IntentClassifier):
         self._encoder_model = encoder_model
         # "tfidf" and "encoder": imminent (True) against concern, on crisis examples.
         self._level_models = level_models or {}
+        # "tfidf" and "encoder": codependent (True) against interdependent, on every
+        # situation example. Negation and change flip the pole the same way in every
+        # dimension, so one model sees nine times the contrast pairs a class pair does.
+        self._pole_models = pole_models or {}
         self._tuned = tuned  # components.fine_tuned.FineTunedClassifier
         self._encoder: Any = None
         # Embeddings and TF-IDF rows of the messages being processed, so no text is
@@ -151,13 +164,15 @@ class TandemIntentClassifier(GraphComponent, IntentClassifier):
                                                      max_iter=self._config["max_iter"])
             self._encoder_model.fit(embeddings, labels)
         self._level_models = self._train_level_models(examples, matrix, embeddings)
+        self._pole_models = self._train_pole_models(labels, matrix, embeddings)
         if self._tuned_weight() > 0:
             from components.fine_tuned import fine_tuned, settings_from
 
             self._tuned = fine_tuned(texts, labels, settings_from(self._config))
         with self._storage.write_to(self._resource) as directory:
             joblib.dump({"features": self._features, "tfidf": self._tfidf_model,
-                         "encoder": self._encoder_model, "level": self._level_models},
+                         "encoder": self._encoder_model, "level": self._level_models,
+                         "pole": self._pole_models},
                         Path(directory) / _FILE)
             if self._tuned is not None:
                 self._tuned.save(Path(directory) / _TUNED)
@@ -173,17 +188,35 @@ class TandemIntentClassifier(GraphComponent, IntentClassifier):
         levels = [((m.get(METADATA) or {}).get(METADATA_INTENT) or {}).get("level")
                   for m in examples]
         rows = [i for i, level in enumerate(levels) if level]
-        imminent = [levels[i] == IMMINENT for i in rows]
-        if len(set(imminent)) < 2:
+        return self._train_binary(rows, [levels[i] == IMMINENT for i in rows], matrix,
+                                  embeddings)
+
+    def _train_pole_models(self, labels: List[str], matrix: Any,
+                           embeddings: Optional[np.ndarray]) -> Dict[str, LogisticRegression]:
+        """Codependent-or-interdependent models on the situation examples, if pole_weight."""
+        if not self._pole_weight():
+            return {}
+        parsed = [parse_situation_intent(label) for label in labels]
+        codependent = {i: p[0] == POLES[1] for i, p in enumerate(parsed) if p}
+        return self._train_binary(list(codependent), list(codependent.values()), matrix,
+                                  embeddings)
+
+    def _train_binary(self, rows: List[int], target: List[bool], matrix: Any,
+                      embeddings: Optional[np.ndarray]) -> Dict[str, LogisticRegression]:
+        """A TF-IDF model and its embedding twin for a yes-or-no question about `rows`."""
+        if len(set(target)) < 2:
             return {}
         models = {"tfidf": LogisticRegression(C=self._config["C"],
                                               max_iter=self._config["max_iter"]
-                                              ).fit(matrix[rows], imminent)}
+                                              ).fit(matrix[rows], target)}
         if embeddings is not None:
             models["encoder"] = LogisticRegression(
                 C=self._config["encoder_C"], max_iter=self._config["max_iter"]
-            ).fit(embeddings[rows], imminent)
+            ).fit(embeddings[rows], target)
         return models
+
+    def _pole_weight(self) -> float:
+        return float(self._config.get("pole_weight") or 0.0)
 
     @classmethod
     def load(cls, config: Dict[str, Any], model_storage: ModelStorage,
@@ -203,7 +236,7 @@ class TandemIntentClassifier(GraphComponent, IntentClassifier):
             logger.warning("No trained TandemIntentClassifier found; predicting nothing.")
             return cls(config, model_storage, resource)
         classifier = cls(config, model_storage, resource, saved["features"], saved["tfidf"],
-                         saved["encoder"], saved.get("level"), tuned)
+                         saved["encoder"], saved.get("level"), tuned, saved.get("pole"))
         if classifier._encoder_model is not None:
             classifier._encode([""])  # load the encoder now, not on the first message
         if tuned is not None:
@@ -242,6 +275,11 @@ class TandemIntentClassifier(GraphComponent, IntentClassifier):
         tuned_weight = self._tuned_weight()
         if tuned_weight > 0 and self._tuned is not None:
             probs = (1 - tuned_weight) * probs + tuned_weight * self._tuned.predict_proba(texts)
+        if self._pole_models:
+            codependent = self._averaged(self._pole_models["tfidf"],
+                                         self._pole_models.get("encoder"), texts)[:, 1]
+            probs = with_pole(probs, pole_columns(self.classes), codependent,
+                              self._pole_weight())
         return probs
 
     def imminence(self, texts: List[str]) -> Optional[np.ndarray]:
@@ -313,6 +351,38 @@ def with_present_part(proba: Callable[[List[str]], np.ndarray], texts: List[str]
     for row, i in enumerate(present, start=len(texts)):
         probs[i] = (1 - weight) * probs[i] + weight * probs[row]
     return probs[:len(texts)]
+
+
+def pole_columns(classes: Sequence[str]) -> List[Tuple[int, int]]:
+    """(interdependent column, codependent column) of each dimension found in `classes`."""
+    column = {name: i for i, name in enumerate(classes)}
+    pairs = []
+    for name in classes:
+        parsed = parse_situation_intent(name)
+        if parsed and parsed[0] == POLES[0]:
+            twin = situation_intent(POLES[1], parsed[1])
+            if twin in column:
+                pairs.append((column[name], column[twin]))
+    return pairs
+
+
+def with_pole(probs: np.ndarray, pairs: Sequence[Tuple[int, int]], codependent: np.ndarray,
+              weight: float) -> np.ndarray:
+    """Re-splits each dimension's probability between its poles, mixing in a pole model.
+
+    A dimension keeps its total: only the share of its codependent intent moves, to
+    `(1 - weight) * share + weight * codependent` (the pole model's probability for the
+    text). Other intents are untouched, so the ranking still sums to one.
+    """
+    mixed = probs.copy()
+    for interdependent, codependent_column in pairs:
+        total = probs[:, interdependent] + probs[:, codependent_column]
+        share = np.divide(probs[:, codependent_column], total,
+                          out=np.full_like(total, 0.5), where=total > 0)
+        share = (1 - weight) * share + weight * codependent
+        mixed[:, codependent_column] = total * share
+        mixed[:, interdependent] = total * (1 - share)
+    return mixed
 
 
 def sentences_to_rank(sentences: List[str], present_part: Optional[str]) -> List[str]:

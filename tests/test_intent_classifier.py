@@ -1,13 +1,13 @@
 """The classifier: its speed-up, then-and-now messages, sentence rankings and the level models."""
 
-from typing import Any, List, Optional
+from typing import Any, Dict, List, Optional
 
 import numpy as np
 import pytest
 from sklearn.linear_model import LogisticRegression
 
-from components.intent_classifier import (_column_major, _per_text, sentences_to_rank,
-                                          with_present_part)
+from components.intent_classifier import (_column_major, _per_text, pole_columns,
+                                          sentences_to_rank, with_pole, with_present_part)
 from components.text_features import TextFeatures
 from tandem.vocabulary import RISK_IMMINENCE
 
@@ -48,7 +48,8 @@ LEVELLED = {
 }
 
 
-def _trained(tmp_path: Any, encoder_weight: float = 0.0, **config_: Any) -> Any:
+def _trained(tmp_path: Any, encoder_weight: float = 0.0,
+             labelled: Optional[Dict[str, List[str]]] = None, **config_: Any) -> Any:
     from rasa.engine.graph import ExecutionContext, GraphSchema
     from rasa.engine.storage.local_model_storage import LocalModelStorage
     from rasa.engine.storage.resource import Resource
@@ -57,9 +58,12 @@ def _trained(tmp_path: Any, encoder_weight: float = 0.0, **config_: Any) -> Any:
 
     from components.intent_classifier import TandemIntentClassifier
 
-    examples = [Message.build(t, label) for t, label in zip(TEXTS, LABELS, strict=True)]
-    examples += [Message.build(t, "crisis_self_harm", intent_metadata={"level": level})
-                 for level, texts in LEVELLED.items() for t in texts]
+    if labelled is None:
+        examples = [Message.build(t, label) for t, label in zip(TEXTS, LABELS, strict=True)]
+        examples += [Message.build(t, "crisis_self_harm", intent_metadata={"level": level})
+                     for level, texts in LEVELLED.items() for t in texts]
+    else:
+        examples = [Message.build(t, label) for label, texts in labelled.items() for t in texts]
     tmp_path.mkdir(parents=True, exist_ok=True)
     storage = LocalModelStorage(tmp_path)
     resource = Resource("classifier")
@@ -98,6 +102,54 @@ def test_the_fine_tuned_model_is_saved_with_the_classifier_and_mixed_in(
     expected = 0.5 * alone.predict_proba(texts) + 0.5 * mixed._tuned.predict_proba(texts)
     assert np.allclose(mixed.predict_proba(texts), expected, atol=1e-5)
     assert mixed.process([Message.build(texts[0])])[0].get("intent")
+
+
+SITUATION_CLASSES = ["crisis_abuse", "situation_codependent_helping",
+                     "situation_interdependent_helping", "situation_interdependent_honesty",
+                     "situation_codependent_honesty"]
+
+
+def test_pole_columns_pair_each_dimension_interdependent_first() -> None:
+    assert sorted(pole_columns(SITUATION_CLASSES)) == [(2, 1), (3, 4)]
+    assert pole_columns(["crisis_abuse", "situation_codependent_helping"]) == []
+
+
+@pytest.mark.parametrize(("weight", "expected"), [
+    # Helping is 0.4 = 0.1 interdependent + 0.3 codependent; the pole model says 0.0.
+    (0.0, [0.2, 0.3, 0.1, 0.2, 0.2]),
+    (0.5, [0.2, 0.15, 0.25, 0.3, 0.1]),
+    (1.0, [0.2, 0.0, 0.4, 0.4, 0.0]),
+])
+def test_the_pole_model_moves_probability_within_a_dimension_only(
+        weight: float, expected: List[float]) -> None:
+    probs = np.array([[0.2, 0.3, 0.1, 0.2, 0.2]])
+    mixed = with_pole(probs, pole_columns(SITUATION_CLASSES), np.array([0.0]), weight)
+    assert np.allclose(mixed, [expected]) and np.isclose(mixed.sum(), 1.0)
+    assert np.allclose(probs, [[0.2, 0.3, 0.1, 0.2, 0.2]])  # the input is not changed
+
+
+POLED = {
+    "situation_codependent_helping": ["I always bail my brother out and he never learns",
+                                      "I can't stop fixing my mum's problems for her"],
+    "situation_interdependent_helping": ["I help my brother when he asks and he helps me",
+                                         "we lend a hand to each other when it's needed"],
+    "situation_codependent_honesty": ["I never tell him when something hurts me",
+                                      "I can't say how I really feel to her"],
+    "situation_interdependent_honesty": ["I tell him when something hurts and he listens",
+                                         "I can say how I really feel to her"],
+}
+
+
+def test_pole_models_are_trained_saved_and_mixed_in_when_weighted(tmp_path: Any) -> None:
+    alone = _trained(tmp_path / "alone", labelled=POLED, pole_weight=0.0)
+    mixed = _trained(tmp_path / "mixed", labelled=POLED, pole_weight=0.5)
+    assert not alone._pole_models and set(mixed._pole_models) == {"tfidf"}
+    texts = ["I never say how I feel", "we help each other out"]
+    models = mixed._pole_models
+    codependent = models["tfidf"].predict_proba(mixed._features.transform(texts))[:, 1]
+    expected = with_pole(alone.predict_proba(texts), pole_columns(alone.classes),
+                         codependent, 0.5)
+    assert np.allclose(mixed.predict_proba(texts), expected)
 
 
 def test_without_levelled_examples_there_is_no_imminence(tmp_path: Any) -> None:
