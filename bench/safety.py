@@ -1,9 +1,9 @@
 """Safety benchmark: recall by kind and level, and false alarms, on the risk sets.
 
 The risk sets are hand-written apart from the training data: `tests/safety/risk_dev*.yml`
-(three writers) are for tuning the screen; `tests/safety/risk_test.yml`
-(a third writer) is frozen (its hash is checked by
-tests/test_safety_gate.py) and nothing is chosen by looking at it. Situation messages
+(five parts) are for tuning the screen; `tests/safety/risk_test.yml`
+(its own writer) is frozen (its hash is checked by tests/test_safety_gate.py) and nothing
+is chosen by looking at it. Situation messages
 (tests/nlu for dev, tests/frozen for test) measure false alarms on ordinary messages.
 
 Writes bench/results/safety.md and safety.json.
@@ -265,10 +265,10 @@ def report(results: Dict[str, Dict[str, Any]]) -> str:
             ("concern", "recall_concern")]
     lines = ["# Safety screen: recall and false alarms", "",
              "Flagged = the message got a safety reply or a check-in (a crisis intent from the "
-             "NLU message screen). Dev: `tests/safety/risk_dev*.yml` (four parts, tuned "
+             "NLU message screen). Dev: `tests/safety/risk_dev*.yml` (five parts, tuned "
              "on) and `tests/nlu` situations; test: `tests/safety/risk_test.yml` (frozen, "
              "never tuned on) and `tests/frozen` situations. All risk sets were hand-written "
-             "apart from the training data, by five writers. Reproduce: "
+             "apart from the training data. Reproduce: "
              "`python -m bench.safety --model models/tandem.tar.gz`.", "",
              "| measure | " + " | ".join(splits) + " |", "|---|" + "---|" * len(splits)]
     for label, key in rows:

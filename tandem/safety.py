@@ -116,6 +116,20 @@ _VIOLENCE = [
     r"\b(?:he|she|they|husband|boyfriend|wife|girlfriend|dad|father) broke (?:my|her)\b(?! heart)",
     r"\blocks? (?:me|you|her|him) in\b",
     r"\bhiding (?:at|in) (?:my|a) (?:friend|sister|brother|mum|mom|parent|neighbour|car)",
+    r"\b(?:scared|afraid|terrified|frightened) to go (?:back )?home\b",
+    r"\b(?:kicking|banging|hammering|pounding|smashing) (?:down )?(?:the|my|her|his) (?:\w+ )?door\b",
+    r"\block(?:s|ed)? (?:me|her|him) in (?:the|my|our|her|a)\b",
+    r"\bthr(?:ew|ows|owing|own) (?:a |the |his |her )?\w+ of (?:boiling |hot )?\w+ at (?:me|my|her|him)\b",
+    r"\b(?:stood|standing|came at me|coming at me|waving|holding)\b.{0,30}\b(?:hammer|baseball bat|"
+    r"a bat|machete|crowbar|an axe)\b(?!.{0,30}\b(?:shelf|nail|picture|diy|fence)\b)",
+    r"\bturned up\b.{0,30}\bwith (?:a|an) (?:bat|baseball bat|hammer|machete|crowbar|axe|knife)\b",
+    r"\b(?:nobody|no one|noone) (?:leaves|is leaving|'s leaving)\b",
+    r"\bif (?:you )?don'?t hear from me\b.{0,40}\b(?:police|999|911|112|call someone)\b",
+    r"\b(?:he|she)(?:'ll|'s going to| will| is going to|'s gonna| said he'?d| said she'?d) finish "
+    r"(?:me|you|her|him|this tonight)\b",
+    r"\b(?:going to|gonna|'ll|will) teach (?:me|her|him) a lesson\b",
+    r"\bwoke up (?:to|and) (?:him|her|find(?:ing)? (?:him|her))\b.{0,20}\b(?:on top of me|touching me|"
+    r"inside me|having sex)\b",
 ]
 _VIOLENCE_EXTRA_INHERENT = [
     r"\bwon'?t let me leave\b",
@@ -239,7 +253,7 @@ _SELF_HARM_PLAN = [
     r"\b(?:wrote|written|writing|left) (?:letters|notes) (?:to|for) "
     r"(?:everyone|everybody|my (?:family|kids|mum|mom|parents|sister|brother|friends))\b",
     r"\bsaid (?:my )?goodbyes?\b",
-    r"\bgiv(?:e|en|ing) (?:away )?(?:all )?(?:of )?my (?:stuff|things|belongings|possessions)"
+    r"\bgiv(?:e|en|ing) (?:away )?(?:all )?(?:of )?(?:my|his|her|their) (?:stuff|things|belongings|possessions)"
     r"(?: away)?\b",
     r"\bthis (?:is|will be) my last (?:week|day|night|weekend|birthday|christmas)\b"
     r"(?! (?:at|of|in|on) (?:work|the job|uni|school|college|the course|this job))",
@@ -251,7 +265,8 @@ _SELF_HARM_PLAN = [
     r"(?:\w+ )?(?:pills|tablets|antidepressants|painkillers|paracetamol|meds)\b",
     r"\b\d+ (?:of )?(?:my |her |his |the )?(?:\w+'?s? )?(?:sleeping )?(?:pills|tablets|painkillers)\b"
     r".*\b(?:drawer|sock|hidden|saved|saving|there)\b",
-    r"\b(?:engine|car) (?:was )?running\b.*\b(?:garage|hose)\b|\bgarage\b.*\bengine running\b",
+    r"\b(?:engine|car)(?:'s| is)? (?:was )?running\b.*\b(?:garage|hose)\b|\bgarage\b.*\b(?:engine running|"
+    r"hose)\b",
     r"\b(?:affairs in order|my will sorted|love you all,? sorry|tell \w+ (?:that )?i loved (?:her|him|them))\b",
     r"\b(?:legs|feet) over the (?:edge|side|railing)\b",
     r"\btop of the (?:car park|multi-?storey|building|block)\b",
@@ -262,21 +277,62 @@ _SELF_HARM_PLAN = [
     r"\b(?:pile|handful|boxes|packs|bottle) of (?:\w+'?s? ){0,2}(?:pills|tablets|paracetamol|painkillers|meds)\b",
     r"\b(?:walking|walk|going|heading|drive|driving) into the (?:sea|river|water|traffic)\b",
     r"\b(?:posted|sent|texted|left) (?:a |me a |us a )?(?:goodbye|good bye)\b|['\"]bye babe['\"]",
-    r"\blook after (?:mum|mom|dad|the kids|my \w+) for me\b",
+    r"\blook after (?:mum|mom|dad|the kids|my \w+|your \w+) for me\b",
     r"\bnot (?:gonna|going to) be (?:around|here) (?:after|by|much)\b",
     r"\blast message from me\b|\bit'?ll all be over\b|\bwhoever finds me\b|\bpicked (?:the|a) spot\b",
-    r"\b(?:cord|rope|noose)\b.{0,40}\b(?:tied|ready|loft|garage|beam)\b",
+    r"\b(?:cord|rope|noose)\b.{0,40}\b(?:tied|ready|loft|garage|beam|boot|tree|don'?t follow)\b",
     r"\bheading to the (?:multi ?-?storey|bridge|cliffs?|quarry|top floor)\b",
     # Means at hand and a goodbye in one message ("pills are out. bye x").
     r"(?=.*\b(?:pills|tablets|rope|blades?|razors?|noose)\b)(?s:.*)\b(?:bye|goodbye)\b(?! for now)",
     r"\bhose(?:pipe)? (?:\w+ ){0,3}(?:to|on|onto|into) the exhaust\b",
     # ...said of someone else, unless the message is about a relationship ending.
     r"(?=(?!.*\b(?:boyfriend|girlfriend|bf|gf|relationship|going off (?:her|him|me)|break(?:ing)? up|"
-    r"dump\w*|engagement|marriage|affair)\b)).*\b(?:he|she|they)(?:'?s| is|'?re| are) (?:going to|gonna) "
-    r"end it\b(?! with)",
+    r"dump\w*|engagement|marriage|affair)\b)).*\b(?:he|she|they)(?:'?s| is|'?re| are|'ll| will) "
+    r"(?:(?:going to|gonna) )?end it\b(?! with)",
     r"\b(?:taken|took|swallowed|downed) (?:my|his|her|their) (?:whole|entire) (?:prescription|"
     r"supply|bottle|box|packet|pack)\b",
     r"\b(?:bank details|pin|passwords?)\b.{0,40}\bjust in case\b",
+    # Means at hand, set out or already used.
+    r"\b(?:pills|tablets|meds)\b (?:are |is )?(?:all )?(?:lined up|laid out|counted out)\b|\b(?:lined up|"
+    r"laid out|counted out) (?:all )?(?:the |my )?(?:pills|tablets|meds)\b",
+    r"\b(?:taken|took|swallowed) (?:them|it) all\b(?=\s*(?:[.!,;]|$| and\b| x\b))|"
+    r"\b(?:taken|took|swallowed) (?:them|it)\.? (?:about|like|around) \d+\b|"
+    r"\b(?:taken|took|swallowed) ['\"]?all of (?:them|it)\b",
+    r"\b(?:razors?|blades?)\b(?:'s| is| are)? (?:here|ready|next to me|out|in there|with (?:her|him|me))\b",
+    r"\bcut (?:\w+ ){0,2}deeper\b|\b(?:cut|cutting|wrists?|arms?)\b.{0,60}\bwo?n'?t stop bleeding\b",
+    r"\b(?:wrists?|arms?) (?:\w+ )?bleeding\b",
+    # Where someone is: at an edge, on the tracks, on a bridge or roof now.
+    r"\b(?:on|at) (?:the )?(?:edge of (?:the|a) (?:roof|cliff|bridge|building)|(?:train|railway|rail) "
+    r"tracks|tracks behind|ledge|cliff edge)\b|\bon the roof of\b(?!.{0,40}\b(?:watching|fireworks|"
+    r"party|drinks|fixing|repair\w*|sunbath\w*|view|stars|gutter\w*)\b)",
+    r"\b(?:standing|sitting|sat|stood|i'?m|im|she'?s|he'?s) (?:on|at) (?:the )?(?:bridge|roof|cliffs?)\b"
+    r".{0,40}\b(?:rn|right now|now|tonight|looking down|water|quiet up here|windy)\b",
+    r"\bbalcony of (?:the |a )?\d+\w* floor\b",
+    # Goodbyes: notes and messages, another's goodbye and then silence.
+    r"\b(?:wrote|written|writing|left|finished) (?:the |my |some |a )?(?:letters?|notes?)\b.{0,40}"
+    r"\b(?:sorry|goodbye|not (?:your|my) fault|love you|tonight|one for (?:mum|mom|dad|my))\b",
+    r"\bnote\b.{0,60}\b(?:saying sorry|sorry to|none of (?:it|this) (?:is|was) (?:my|your|his|her|"
+    r"their) fault)\b",
+    r"\bsorry for everything\b(?s:.*)\b(?:phone(?:'s| is)? (?:off|dead)|not (?:answering|picking up)|"
+    r"won'?t answer|can'?t (?:reach|get hold of)|isn'?t answering|no answer|gone)\b",
+    r"\b(?:saying|said|says|to say) (?:goodbye|bye)\b.{0,60}\b(?:cliffs?|bridge|tracks|roof|edge|"
+    r"phone(?:'s| is)? off|not answering)\b",
+    r"\bsee (?:you|u|ya) (?:all )?on the other side\b",
+    r"\bso (?:nobody|no one|noone|the kids|my \w+) (?:has|have|will have) to find me\b",
+    r"\blast thing on my list\b",
+    r"\b(?:it'?s|its|this is) (?:my |the )last night\b(?! (?:of|at|in|on|before|for))",
+    r"\bdeleted (?:all )?my (?:socials|accounts|social media)\b.{0,60}\b(?:bye|goodbye|tonight|"
+    r"happening)\b",
+    r"\b(?:passwords?|logins?)\b.{0,60}\b(?:sort (?:out )?my (?:accounts|stuff|things) after|"
+    r"(?:after|when) i'?m gone)\b",
+    r"\bwon'?t be (?:around|here) to (?:need|use|see|spend)\b",
+    r"(?=.*\b(?:gave|give|giving|gift|handed|handing|sorted the will|my will|passwords)\b)"
+    r".*\b(?:wont|won'?t|will not) (?:be )?need(?:ing)? (?:it|them|any of (?:it|this|them)|this app)\b",
+    r"\bplan is (?:sorted|set|ready)\b.{0,40}\b(?:car|garage|hose|pills|rope|tonight|after)\b",
+    r"\bsaid ['\"]?don'?t (?:follow|come (?:after|looking for)) me\b",
+    r"\b(?:got|have|'ve got) everything (?:i need|ready)\b.{0,60}\b(?:waiting|empty|tonight|asleep)\b",
+    r"\b(?:stockpil\w*|hoard\w*|sav(?:ed|ing) up) (?:all )?(?:of )?(?:my |his |her |their )?(?:insulin|"
+    r"pills|tablets|meds|painkillers|prescriptions?)\b",
 ]
 # Coercive control: one person's pattern of monitoring, isolating, controlling money or
 # intimidating. "My" marks the speaker's phone or friends, so "I check his phone" (the
@@ -392,6 +448,10 @@ _COERCIVE_CONTROL = [
     r"(?:\w+ )?(?:(?:and|&) \w+ )?(?:passwords?|pins?|logins?)\b",
     r"\blogs? in(?:to my \w+)? whenever (?:she|he|they) (?:wants?|likes?)\b",
     r"\btimes? how long i\b",
+    r"\bsmash(?:ing|es|ed)? up the (?:house|flat|place|kitchen)\b|\bsmash(?:ed|es|ing)? (?:my|the) "
+    r"(?:windows?|car|door)\b",
+    r"\b(?:driving|drives|drove|walking|walks) past my (?:work|house|flat|school|office)\b",
+    r"\b(?:taken|took|takes|has|hid|hides) my phone\b.{0,40}\b(?:locked|lock|won'?t|can'?t|so i)\b",
     r"\bhas (?:\w+'s) (?:bank login|bank details|pin|passwords?)\b",
     r"\b(?:has|had) to (?:ask|beg) (?:him|her|them) (?:for|before (?:she|he) spends?) "
     r"(?:money|any money)\b",
@@ -414,7 +474,9 @@ _CHILD_EXTRA = [
     r"(?: \w+){0,3} (?:home )?alone\b(?! with)",
     r"\b(?:kids?|children|baby|toddler|little one|\d+ ?(?:yo|year old|yr old)) "
     r"(?:were|was|are|is|has been|have been) (?:left )?(?:home )?alone (?:all|for|since|overnight)",
-    r"\b(?:shak(?:e|es|ing|en)|shook) (?:the|my|our|his|her) (?:baby|newborn|toddler)\b",
+    r"\b(?:shak(?:e|es|ing|en)|shook) (?:the|my|our|his|her) (?:baby|newborn|toddler|daughter|son|"
+    r"little one)\b(?!'s| awake)",
+    r"\b(?:gone|went|is|she'?s|he'?s) (?:really |all |a bit )?floppy\b",
     r"\b(?:hits?|hitting|smacks?|smacked|slaps?|slapped|beats?|belts?|belted|punch(?:es|ed)?|"
     r"kicks?|kicked|whips?|whipped) (?:\w+ ){0,2}(?:the|my|our|his|her) "
     r"(?:kids?|little (?:boy|girl|brother|sister)|son|daughter|baby|toddler|stepson|stepdaughter|"
@@ -482,6 +544,29 @@ _CHILD_EXTRA = [
     r"waste of space)\b",
     r"\b(?:burns?|bruises?|marks?|injur\w*|cuts?) (?:\w+ ){0,4}(?:nobody|no one|noone) (?:could|can|"
     r"would) explain\b|\bunexplained (?:bruises|burns|injuries|marks)\b",
+    r"\b(?:threw|throws|thrown|pushed|shoved|slammed) (?:our|my|his|her|the) (?:son|daughter|baby|kid|"
+    r"child|toddler|boy|girl)\b(?!'s)",
+    r"\btried to (?:get|grab|take|lure|pull) (?:my|our|her|his|the) (?:son|daughter|kid|child|boy|"
+    r"girl)\b",
+    r"\b(?:don'?t|do not) trust myself (?:with|around|near) (?:him|her|them|my|the)\b|\babout to "
+    r"lose it with (?:my|the|our) (?:son|daughter|kids?|baby|toddler)\b",
+    r"\b(?:want|wanted|going|gonna) to shake (?:him|her|the baby|my baby)\b",
+    rf"(?=.*\b(?:{_YOUNG}|son|daughter)\b).*\b(?:scared|afraid|terrified) of what i(?:'ll| will| might) "
+    r"do\b",
+    rf"(?=.*\b{_YOUNG}\b).*\bno (?:formula|nappies|milk|food) left\b",
+    rf"(?=.*\b{_YOUNG}\b)(?=.*\b(?:went out|gone out|no one|nobody|dark|alone|no adult)\b).*"
+    r"\b(?:screaming|crying) for hours\b",
+    rf"(?=.*\b(?:{_YOUNG}|months?|baby)\b).*\b(?:lips (?:\w+ ){{0,3}}blue|turning blue|"
+    r"breathing (?:sounds |is )?(?:weird|funny|strange))\b",
+    rf"(?=.*\b(?:{_YOUNG}|i'?m (?:[5-9]|1[0-3]))\b).*\b(?:won'?t wake (?:up|properly)|hasn'?t woken up)\b",
+    r"\bnever (?:find|see) (?:him|her) again\b",
+    rf"(?=.*\b{_MINOR}\b).*\b(?:man|guy|adult|bloke|stranger|someone|friend)\b.{{0,40}}\b(?:met|from|in|"
+    r"off) (?:a |an |his |her )?(?:online|game|gaming|discord|snapchat|tiktok|roblox|fortnite|"
+    r"instagram)\b.{0,80}\b(?:tonight|meet\w*|picking (?:him|her) up|train ticket|gift cards?|money|"
+    r"secret|(?:1[89]|[2-9]\d))\b",
+    rf"(?=.*\b{_MINOR}\b).*\bmet online\b.{{0,40}}\b(?:who'?s|who is|aged?) (?:1[89]|[2-9]\d)\b",
+    rf"(?=.*\b{_MINOR}\b).*\b(?:drive|driving|drove) (?:\w+ ){{0,3}}(?:off|into) (?:a|the) (?:bridge|cliff|"
+    r"river|sea|wall)\b",
 ]
 # Past and over: "my dad hit us when we were kids, he's been sober 20 years and we're close".
 # Harm that is past but not said to be resolved ("he molested me as a kid") still counts.
@@ -529,14 +614,15 @@ _IMMINENT_CUES: Dict[str, List[str]] = {
         r"\b(?:right now|tonight|outside|on (?:his|her|their) way|coming home|at the door|"
         r"banging on|hiding|locked (?:me )?in|won'?t let me leave|can'?t get out|knife|gun|"
         r"kill|strangl\w*|chok\w*|can'?t breathe|scared to go home|afraid to go home|"
-        r"find me|not safe)\b",
+        r"find me|not safe|kicking (?:the|my|her|his) (?:\w+ )?door|hammer|machete|baseball bat|axe|"
+        r"nobody leaves|teach me a lesson|finish me)\b",
     ],
     "child": [
         r"\b(?:right now|tonight|at the moment|alone since|alone all (?:day|night)|for hours|"
         r"for days|overnight|home alone|passed out|unconscious|driv(?:e|es|ing)|not breathing|"
         r"hasn'?t eaten|haven'?t eaten|shak\w* (?:the|my|our|his|her) baby|in danger|"
         r"isn'?t safe|aren'?t safe|not safe|floppy|won'?t wake|won'?t feed|ran out of food|"
-        r"for ages|no adult)\b",
+        r"for ages|no adult|threw|thrown|against the wall|hit (?:his|her) head)\b",
     ],
 }
 
@@ -582,19 +668,26 @@ _PLAN_NOT_MEANT = re.compile(r"\bgoodbyes? (?:\w+ ){0,4}before (?:he|she|they) (
 # "my boss will kill me", "she'd kill me if I told anyone about the party lol",
 # "I'll kill him if he eats my leftovers", "overdosed on chocolate": everyday exaggeration.
 _VIOLENT_IDIOM = re.compile(
+    r"\b(?:horror|film|movie|series|episode|trailer)\b[^.!?]{0,30}\b(?:axe|machete|hammer|knife|gun)\b|"
     r"\b(?:boss|manager|teacher|lecturer|coach|mum|mom|sister|brother)\b[^.!?]{0,25}\bkill (?:me|us)\b"
     r"|\bkill (?:me|him|her) for (?:saying|telling|this)\b|\b(?:it|that)(?:'?d| would) kill me\b|\b(?:lol|lmao|haha\w*|jk)\b|"
     r"\bi swear i'?ll kill\b|\bone more time\b[^.!?]*\bkill\b|"
     r"\bwould kill me if (?:he|she|they) (?:knew|found out|saw|heard)\b|"
     r"\bkill (?:him|her|them|you) if (?:he|she|they|you) (?:eats?|drinks?|finish(?:es)?|nicks?|"
     r"steals?|borrows?|uses?) my\b|\b(?:sparring|boxing|gloves on|"
-    r"martial arts|karate|judo|kickboxing|tackle)\b|\bstab\w* (?:me|him|her|us|them) in the back\b")
+    r"martial arts|karate|judo|kickboxing|tackle|pocket ?knife|pen ?knife|swiss army|scouts?|"
+    r"whittl\w*)\b|\b(?:toddler|baby|little one|\d ?(?:yo|year old)) (?:has )?(?:started |keeps |is |"
+    r"has been )?(?:hitting|biting|kicking|hits|bites|kicks)\b|\bstab\w* (?:me|him|her|us|them) in the back\b")
 # ...and a counterfactual past ("years ago I'd have hurt myself over this").
 _SELF_HARM_IDIOM = re.compile(r"\boverdos\w* on (?:chocolate|sugar|caffeine|coffee|netflix|tv|"
                               r"carbs|cake|sweets)\b|\b(?:i'?d|i would) have (?:hurt|harmed|cut|"
                               r"burned|killed) my ?self\b|\b(?:coasteering|bungee|cliff diving|"
                               r"for fun|skydiv\w*|roller ?coaster)\b|\bin (?:the|a|this|that) "
-                              r"game\b|\bmy character\b|\brespawn\w*\b|" + _SAID_TO_BE_A_JOKE)
+                              r"game\b|\bmy character\b|\brespawn\w*\b|\bdie on this hill\b|" + _SAID_TO_BE_A_JOKE)
+
+# Openness both people chose is not control: "she reads my texts and I read hers".
+_BOTH_WAYS = re.compile(r"\b(?:and|&) i (?:read|check|see|track|have) (?:hers|his|theirs)\b|"
+                        r"\bboth ways\b|\beach other'?s (?:phones?|texts|messages|locations?)\b")
 
 _CATEGORIES: Tuple[_Category, ...] = (
     _Category("self_harm", "self_harm", _compile(_SELF_HARM + _SELF_HARM_INDIRECT),
@@ -604,7 +697,7 @@ _CATEGORIES: Tuple[_Category, ...] = (
     _Category("violence", "abuse", _compile(_VIOLENCE), _compile(_VIOLENCE_INHERENT),
               unless=_VIOLENT_IDIOM),
     _Category("sexual", "abuse", _compile(_SEXUAL + _SEXUAL_COERCION)),
-    _Category("coercive_control", "abuse", _compile(_COERCIVE_CONTROL)),
+    _Category("coercive_control", "abuse", _compile(_COERCIVE_CONTROL), unless=_BOTH_WAYS),
     _Category("child", "child", _compile(_CHILD + _CHILD_EXTRA), _compile(_CHILD_INHERENT)),
     _Category("unsafe", "", (), _compile(_UNSAFE), imminent=True),
 )

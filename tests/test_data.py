@@ -47,7 +47,11 @@ def test_no_example_under_two_intents(training) -> None:
 
 
 def _evaluation_texts(name: str) -> list:
-    """Situation texts of one evaluation set: dev (tests/nlu), dev pairs, or frozen test."""
+    """Texts of one evaluation set: dev (tests/nlu), dev pairs, frozen test, or the risk sets."""
+    if name == "risk":
+        from bench.safety import SETS, load_risk_set
+
+        return [e.text for split in ("dev", "test") for e in load_risk_set(SETS[split])]
     if name == "frozen":
         return [e.text for e in data.load((data.ROOT / "tests/frozen").glob("*.yml"))
                 if e.intent.startswith("situation_")]
@@ -58,9 +62,13 @@ def _evaluation_texts(name: str) -> list:
     return [e.text for e in data.held_out() if e.intent.startswith("situation_")]
 
 
-@pytest.mark.parametrize("evaluation_set", ["tests/nlu", "pairs", "frozen"])
+@pytest.mark.parametrize("evaluation_set", ["tests/nlu", "pairs", "frozen", "risk"])
 def test_evaluation_situations_are_not_copies_of_training(training, evaluation_set) -> None:
-    """No evaluation message is within a 0.8 difflib ratio of a training example."""
+    """No evaluation message is within a 0.8 difflib ratio of a training example.
+
+    The risk sets (dev and frozen test, danger and look-alikes alike) are held to the same
+    rule: the crisis intents are trained, and a copied message would flatter the screen.
+    """
     from sklearn.feature_extraction.text import TfidfVectorizer
 
     train_texts = [_norm(e.text) for e in training]

@@ -225,6 +225,23 @@ def test_lexicon_never_fires_on_training_situations() -> None:
     ("i'm terrified i'm going to hurt my daughter when she won't stop crying", "child",
      "concern"),
     ("my nephew had a burn on his arm that no one could explain", "child", "concern"),
+    # Means, places and goodbyes said plainly, which the first patterns missed.
+    ("the tablets are all laid out on my bed", "self_harm", "imminent"),
+    ("i've done it, took them all", "self_harm", "imminent"),
+    ("i'm sat at the edge of the roof of the car park", "self_harm", "imminent"),
+    ("left a note for my boyfriend saying none of this is his fault", "self_harm", "imminent"),
+    ("my son posted 'see you all on the other side' and isn't answering", "self_harm",
+     "imminent"),
+    ("my brother's been giving his things away and said he won't need them after tonight",
+     "self_harm", "imminent"),
+    ("he's kicking the front door and shouting that i'm dead", "abuse", "imminent"),
+    ("she locked me in the box room and took the key", "abuse", "imminent"),
+    ("he's waving a hammer around saying nobody leaves this flat", "abuse", "imminent"),
+    ("my partner threw our daughter onto the sofa so hard she hit the wall", "child",
+     "imminent"),
+    ("the toddler next door has been crying for hours and nobody has come", "child",
+     "imminent"),
+    ("i'm about to lose it with my son, i don't trust myself right now", "child", "imminent"),
 ])
 def test_kind_and_level(text: str, kind: str, level: str) -> None:
     result = safety.assess(text, [])
@@ -275,6 +292,13 @@ def test_past_harm_that_is_back_still_alarms(message: str) -> None:
     "my son's coach texts the team group chat about training times",
     "we're tired of fighting about the bins, so we made a rota",
     "I'd rather not be here when they open the results, I'll wait outside",
+    "our toddler keeps biting us when he's tired, is that a phase?",
+    "bought my 10 year old a pocket knife for scouts",
+    "my sister reads my messages and I read hers, we've always been like that",
+    "i've taken it all back over, the bills, the shopping, everything",
+    "we sat on the roof of the boathouse watching the fireworks",
+    "it's the last night of our holiday, feeling a bit sad to go home",
+    "the horror film had a man waving a machete and I didn't sleep",
 ])
 def test_look_alikes_do_not_alarm(text: str) -> None:
     assert not safety.assess(text, [], sentences=[text]).at_risk
