@@ -813,14 +813,14 @@ def combine(results: Sequence[Risk]) -> Risk:
 
 
 # The classifier's crisis intent of a kind alarms when it is among the top three intents
-# with at least this confidence. Chosen on the shipped pipeline's parses of the four
-# development risk sets (tests/safety/risk_dev*.yml: 441 danger messages, 291 look-alikes)
+# with at least this confidence. Chosen on the shipped pipeline's parses of the five
+# development risk sets (tests/safety/risk_dev*.yml: 591 danger messages, 361 look-alikes)
 # and the 350 situation messages of tests/nlu by `python -m bench.safety --tune-thresholds`:
 # the most recall with at most 3% false alarms on the look-alikes and none on the
-# situations, ties to the higher thresholds: dev recall 395/441 (imminent 160/170),
-# look-alike alarms 8/291. A 5% cap would reach 403/441 with 14 alarms, a 10% cap
-# 420/441 (imminent 170/170) with 29.
-CRISIS_THRESHOLDS = {"self_harm": 0.65, "abuse": 0.7, "child": 0.8}
+# situations, ties to the higher thresholds: dev recall 543/591 (imminent 219/230),
+# look-alike alarms 10/361. A 5% cap would reach 556/591 with 18 alarms, a 10% cap
+# 565/591 (imminent 228/230) with 34.
+CRISIS_THRESHOLDS = {"self_harm": 0.75, "abuse": 0.75, "child": 0.8}
 CRISIS_TOP_K = 3
 
 
