@@ -22,11 +22,11 @@ import numpy as np
 from sklearn.linear_model import LogisticRegression
 
 from bench import data, safety as safety_bench, understanding
-from components.intent_classifier import pole_columns, with_pole, with_present_part
+from components.intent_classifier import (codependent_by_row, pole_columns, with_pole,
+                                          with_present_part)
 from components.sentence_encoder import EmbeddingCache
 from components.text_features import TextFeatures
 from tandem import safety, text
-from tandem.vocabulary import POLES, parse_situation_intent
 
 FALLBACK_THRESHOLD = 0.2  # config.yml's FallbackClassifier
 Proba = Callable[[List[str]], np.ndarray]
@@ -101,10 +101,9 @@ class Models:
         """The pole model (codependent or not) of the candidate's encoder, as the component's."""
         key = (candidate.encoder, candidate.encoder_C, candidate.weight)
         if key not in self._pole:
-            parsed = [parse_situation_intent(label) for label in self._labels]
-            rows = [i for i, pole in enumerate(parsed) if pole]
-            target = [parsed[i][0] == POLES[1] for i in rows]  # type: ignore[index]
-            texts = [self._texts[i] for i in rows]
+            codependent_rows = codependent_by_row(self._labels)
+            target = list(codependent_rows.values())
+            texts = [self._texts[i] for i in codependent_rows]
             tfidf = LogisticRegression(C=30.0, max_iter=3000).fit(
                 self.features.transform(texts), target)
             embedded = None

@@ -196,8 +196,7 @@ class TandemIntentClassifier(GraphComponent, IntentClassifier):
         """Codependent-or-interdependent models on the situation examples, if pole_weight."""
         if not self._pole_weight():
             return {}
-        parsed = [parse_situation_intent(label) for label in labels]
-        codependent = {i: p[0] == POLES[1] for i, p in enumerate(parsed) if p}
+        codependent = codependent_by_row(labels)
         return self._train_binary(list(codependent), list(codependent.values()), matrix,
                                   embeddings)
 
@@ -351,6 +350,12 @@ def with_present_part(proba: Callable[[List[str]], np.ndarray], texts: List[str]
     for row, i in enumerate(present, start=len(texts)):
         probs[i] = (1 - weight) * probs[i] + weight * probs[row]
     return probs[:len(texts)]
+
+
+def codependent_by_row(labels: Sequence[str]) -> Dict[int, bool]:
+    """For each situation label's row, whether it is codependent (the pole models' target)."""
+    parsed = [parse_situation_intent(label) for label in labels]
+    return {i: p[0] == POLES[1] for i, p in enumerate(parsed) if p}
 
 
 def pole_columns(classes: Sequence[str]) -> List[Tuple[int, int]]:

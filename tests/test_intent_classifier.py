@@ -6,8 +6,9 @@ import numpy as np
 import pytest
 from sklearn.linear_model import LogisticRegression
 
-from components.intent_classifier import (_column_major, _per_text, pole_columns,
-                                          sentences_to_rank, with_pole, with_present_part)
+from components.intent_classifier import (_column_major, _per_text, codependent_by_row,
+                                          pole_columns, sentences_to_rank, with_pole,
+                                          with_present_part)
 from components.text_features import TextFeatures
 from tandem.vocabulary import RISK_IMMINENCE
 
@@ -112,6 +113,7 @@ SITUATION_CLASSES = ["crisis_abuse", "situation_codependent_helping",
 def test_pole_columns_pair_each_dimension_interdependent_first() -> None:
     assert sorted(pole_columns(SITUATION_CLASSES)) == [(2, 1), (3, 4)]
     assert pole_columns(["crisis_abuse", "situation_codependent_helping"]) == []
+    assert codependent_by_row(SITUATION_CLASSES) == {1: True, 2: False, 3: False, 4: True}
 
 
 @pytest.mark.parametrize(("weight", "expected"), [
