@@ -251,3 +251,61 @@ def present_quote(message: str) -> Optional[str]:
         spans.append(message[found:found + len(clause)])
         start = found + len(clause)
     return ". ".join(spans)
+
+
+# "I can't say no to her" and "I can say no to her" show opposite poles of one dimension: the
+# classifier reads the affirmed twin of a negated message (which it reads well, having seen
+# mostly affirmed examples) and takes the opposite pole (components/intent_classifier.py).
+_CONTRACTED = {"ca": "can", "wo": "will", "ai": "is", "sha": "shall"}
+_NEGATED_AUX = re.compile(
+    r"\b(do|does|did|is|are|was|were|have|has|had|would|should|could|ca|wo|ai|must|need|sha)"
+    r"(?:n['\u2019]?t)\b|\bcannot\b", re.IGNORECASE)
+_NEGATION_CUE = re.compile(
+    rf"{_NEGATED_AUX.pattern}|\bno longer\b|\bnot\b|\bnever\b", re.IGNORECASE)
+# Negations that hedge or intensify rather than deny the pattern: "I don't know why I always
+# give in" shows the same pattern as "I always give in", so its twin says nothing.
+_NOT_DENIAL = re.compile(
+    r"\b(?:not (?:only|just|sure|even sure|that|to mention|to sound)|(?:do|did)n['\u2019]?t know"
+    r"\b(?! who)|dont know\b(?! who)|(?:can|ca)n['\u2019]?t help|cant help|cannot help|no matter|"
+    r"never mind|(?:whether|or|if|why) not|don['\u2019]?t get me wrong|dont get me wrong|"
+    r"not that\b|never ending|never-ending)", re.IGNORECASE)
+_ANYMORE = re.compile(r"\s*\b(?:any ?more)\b", re.IGNORECASE)
+# Where one clause ends and another begins. A twin speaks for the whole message only when
+# the message is one clause: in "I do all the cooking and he doesn't lift a finger" the
+# pattern lives in both clauses, so denying one does not reverse the message.
+_CLAUSE_BREAK = re.compile(
+    r"[.;:!?,\n(]|\s[-\u2013\u2014]\s|\b(?:and|but|so|because|cause|cos|bc|coz|when|whenever|if|"
+    r"while|though|although|since|until|unless|or|then)\b", re.IGNORECASE)
+
+
+def affirmed(message: str) -> Optional[str]:
+    """A one-clause message with its one negation taken out, else None.
+
+    "my sister doesn't return the favour" -> "my sister does return the favour"; "I no longer
+    cover for him" -> "I cover for him"; "I don't feel guilty anymore" -> "I do feel guilty".
+    Messages of several clauses, with two or more negations, or with a hedging one ("I
+    don't know why ..."), get None: taking one out would not give the opposite situation.
+    """
+    if not message or _NOT_DENIAL.search(message):
+        return None
+    if _CLAUSE_BREAK.search(message.strip().rstrip(".!?\u2026 ")):
+        return None
+    cues = list(_NEGATION_CUE.finditer(message))
+    if len(cues) != 1:
+        return None
+    cue = cues[0]
+    aux = _NEGATED_AUX.fullmatch(cue.group(0))
+    if aux:
+        stem = (aux.group(1) or "can").lower()
+        replacement = _CONTRACTED.get(stem, stem)
+        if cue.group(0)[:1].isupper():
+            replacement = replacement.capitalize()
+        twin = message[:cue.start()] + replacement + message[cue.end():]
+    else:  # "not", "never", "no longer": drop the word and the space before it
+        start = cue.start()
+        while start > 0 and message[start - 1] == " ":
+            start -= 1
+        twin = message[:start] + message[cue.end():]
+        if start == 0:
+            twin = twin.lstrip()
+    return _ANYMORE.sub("", twin)
