@@ -83,13 +83,11 @@ class TandemIntentClassifier(GraphComponent, IntentClassifier):
         (components/fine_tuned.py, settings in `fine_tune_*` keys) in the final mix;
         present_weight: the share of the clauses about now in a "used to ..., now ..."
         message; pole_weight: the share of the pole model (one model for all nine
-        dimensions) in how each dimension's probability is split between its poles;
-        negation_weight: the share of the opposite of a negated message's affirmed twin
-        in that split.
+        dimensions) in how each dimension's probability is split between its poles.
         """
         return {"C": 30.0, "max_iter": 3000, "encoder": "mpnet", "encoder_weight": 0.0,
                 "encoder_C": 10.0, "present_weight": 0.0, "tuned_weight": 0.0,
-                "pole_weight": 0.0, "negation_weight": 0.0}
+                "pole_weight": 0.0}
 
     def __init__(self, config: Dict[str, Any], model_storage: ModelStorage,
                  resource: Resource, features: Optional[TextFeatures] = None,
@@ -252,17 +250,10 @@ class TandemIntentClassifier(GraphComponent, IntentClassifier):
 
         A message contrasting then and now ("I used to ..., now I ...") is also read by
         its clauses about now alone: what is true now decides the pole. `present_parts`
-        are those clauses if the caller has them already. A message with one denial is
-        also read without it, and takes the opposite pole of that reading in part.
+        are those clauses if the caller has them already.
         """
         self._forget_texts()
-        negation_weight = float(self._config.get("negation_weight") or 0.0)
-        pairs = pole_columns(self.classes)
-
-        def models_proba(batch: List[str]) -> np.ndarray:
-            return with_affirmed_twin(self._models_proba, batch, negation_weight, pairs)
-
-        return with_present_part(models_proba, texts,
+        return with_present_part(self._models_proba, texts,
                                  float(self._config.get("present_weight") or 0.0),
                                  present_parts)
 
@@ -359,31 +350,6 @@ def with_present_part(proba: Callable[[List[str]], np.ndarray], texts: List[str]
     for row, i in enumerate(present, start=len(texts)):
         probs[i] = (1 - weight) * probs[i] + weight * probs[row]
     return probs[:len(texts)]
-
-
-def with_affirmed_twin(proba: Callable[[List[str]], np.ndarray], texts: List[str],
-                       weight: float, pairs: Sequence[Tuple[int, int]]) -> np.ndarray:
-    """`proba(texts)`, each negated text's poles moved toward the opposite of its twin's.
-
-    The twin is the text with its one denial taken out (`text.affirmed`): "I can't say no
-    to her" is read as "I can say no to her" too, and what that twin shows as healthy the
-    message shows as codependent. Each dimension keeps its total (`with_pole`).
-    """
-    twins = {i: twin for i, t in enumerate(texts) if weight and (twin := text.affirmed(t))}
-    probs = proba(texts + list(twins.values()))
-    mixed = probs[:len(texts)].copy()
-    for row, i in enumerate(twins, start=len(texts)):
-        opposite = 1.0 - codependent_share(probs[row:row + 1], pairs)
-        mixed[i:i + 1] = with_pole(mixed[i:i + 1], pairs, opposite, weight)
-    return mixed
-
-
-def codependent_share(probs: np.ndarray, pairs: Sequence[Tuple[int, int]]) -> np.ndarray:
-    """For each row, the codependent share of the situation intents' probability."""
-    interdependent = probs[:, [i for i, _ in pairs]].sum(axis=1)
-    codependent = probs[:, [c for _, c in pairs]].sum(axis=1)
-    total = interdependent + codependent
-    return np.divide(codependent, total, out=np.full_like(total, 0.5), where=total > 0)
 
 
 def codependent_by_row(labels: Sequence[str]) -> Dict[int, bool]:

@@ -7,8 +7,7 @@ import pytest
 from sklearn.linear_model import LogisticRegression
 
 from components.intent_classifier import (_column_major, _per_text, codependent_by_row,
-                                          codependent_share, pole_columns,
-                                          sentences_to_rank, with_affirmed_twin, with_pole,
+                                          pole_columns, sentences_to_rank, with_pole,
                                           with_present_part)
 from components.text_features import TextFeatures
 from tandem.vocabulary import RISK_IMMINENCE
@@ -129,42 +128,6 @@ def test_the_pole_model_moves_probability_within_a_dimension_only(
     mixed = with_pole(probs, pole_columns(SITUATION_CLASSES), np.array([0.0]), weight)
     assert np.allclose(mixed, [expected]) and np.isclose(mixed.sum(), 1.0)
     assert np.allclose(probs, [[0.2, 0.3, 0.1, 0.2, 0.2]])  # the input is not changed
-
-
-def test_codependent_share_is_over_the_situation_intents_only() -> None:
-    probs = np.array([[0.2, 0.3, 0.1, 0.2, 0.2], [1.0, 0.0, 0.0, 0.0, 0.0]])
-    share = codependent_share(probs, pole_columns(SITUATION_CLASSES))
-    assert np.allclose(share, [0.625, 0.5])  # (0.3 + 0.2) / 0.8; no situation: undecided
-
-
-def _proba_by_text(table: Dict[str, List[float]]) -> Any:
-    def proba(texts: List[str]) -> np.ndarray:
-        return np.array([table[t] for t in texts])
-    return proba
-
-
-@pytest.mark.parametrize("weight", [0.0, 0.5, 1.0])
-def test_a_negated_message_leans_to_the_opposite_of_its_affirmed_twin(weight: float) -> None:
-    # The model reads "can't" as 3:1 codependent, its twin as wholly interdependent.
-    table = {"I can't say no to my brother": [0.2, 0.6, 0.2, 0.0, 0.0],
-             "I can say no to my brother": [0.0, 0.0, 1.0, 0.0, 0.0],
-             "I help my brother": [0.0, 0.8, 0.2, 0.0, 0.0]}
-    texts = ["I can't say no to my brother", "I help my brother"]
-    mixed = with_affirmed_twin(_proba_by_text(table), texts, weight,
-                               pole_columns(SITUATION_CLASSES))
-    share = (1 - weight) * 0.75 + weight * 1.0  # the twin is all interdependent: flip it
-    assert np.allclose(mixed[0], [0.2, 0.8 * share, 0.8 * (1 - share), 0.0, 0.0])
-    assert np.allclose(mixed[1], table["I help my brother"])  # no negation: unchanged
-
-
-def test_without_a_weight_no_twin_is_read() -> None:
-    seen: List[str] = []
-
-    def proba(texts: List[str]) -> np.ndarray:
-        seen.extend(texts)
-        return np.full((len(texts), 5), 0.2)
-    with_affirmed_twin(proba, ["I can't say no"], 0.0, pole_columns(SITUATION_CLASSES))
-    assert seen == ["I can't say no"]
 
 
 POLED = {

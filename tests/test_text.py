@@ -97,30 +97,3 @@ def test_present_part(message: str, present: Optional[str]) -> None:
 ])
 def test_present_quote_keeps_the_persons_spelling(message: str, quote: Optional[str]) -> None:
     assert text.present_quote(message) == quote
-
-
-@pytest.mark.parametrize("message, twin", [
-    ("my sister doesn't return the favour", "my sister does return the favour"),
-    ("i cant say no to my mum", "i can say no to my mum"),
-    ("He won’t let me choose", "He will let me choose"),
-    ("Cannot say no to him", "Can say no to him"),
-    ("I no longer cover for him", "I cover for him"),
-    ("I don't feel guilty anymore saying no", "I do feel guilty saying no"),
-    ("he's not there for me like i'm there for him", "he's there for me like i'm there for him"),
-    ("Never felt like my own person with her", "felt like my own person with her"),
-    ("I don't know who I am without him.", "I do know who I am without him."),
-    # Several clauses: the denial is one part of the pattern, not all of it.
-    ("I do all the cooking and he doesn't lift a finger", None),
-    ("I hide my feelings so she doesn't get upset", None),
-    ("When my mum is sad, I don't get sad with her", None),
-    # No single denial: nothing to flip.
-    ("I pay for everything", None),
-    ("he never helps and I can't say no", None),
-    # Hedges and intensifiers are not denials of the pattern.
-    ("i dont know why i always give in", None),
-    ("I'm not sure if I rely on her too much", None),
-    ("it's not just the money, I do everything", None),
-    ("I can't help feeling responsible for her moods", None),
-])
-def test_affirmed_takes_out_one_denial(message: str, twin: Optional[str]) -> None:
-    assert text.affirmed(message) == twin
