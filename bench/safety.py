@@ -265,7 +265,7 @@ def report(results: Dict[str, Dict[str, Any]]) -> str:
             ("concern", "recall_concern")]
     lines = ["# Safety screen: recall and false alarms", "",
              "Flagged = the message got a safety reply or a check-in (a crisis intent from the "
-             "NLU message screen). Dev: `tests/safety/risk_dev*.yml` (five parts, tuned "
+             "NLU message screen). Dev: `tests/safety/risk_dev*.yml` (six parts, tuned "
              "on) and `tests/nlu` situations; test: `tests/safety/risk_test.yml` (frozen, "
              "never tuned on) and `tests/frozen` situations. All risk sets were hand-written "
              "apart from the training data. Reproduce: "

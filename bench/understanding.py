@@ -33,8 +33,8 @@ Pair = Tuple[str, str, str, str, str]  # kind, text a, label a, text b, label b
 def dev_pairs() -> List[Pair]:
     """tests/checklist's negation, change and person pairs in the frozen sets' shape."""
     pairs: List[Pair] = []
-    # Both files hold first/second pairs of opposite poles; negation.yml has no `kind`.
-    for name in ("negation.yml", "change.yml"):
+    # These hold first/second pairs of opposite poles; negation.yml has no `kind`.
+    for name in ("negation.yml", "change.yml", "pairs_round2.yml"):
         doc = yaml.safe_load((data.ROOT / "tests/checklist" / name).read_text())
         for p in doc["pairs"]:
             d = p["dimension"]

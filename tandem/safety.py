@@ -107,7 +107,7 @@ _VIOLENCE = [
     r"\bphysically abus\w*",
     r"\blocks? me (?:in|up)\b",
     r"\babus(?:ed|es|ing|ive) (?:me|her|him|us|them|my)\b",
-    r"\b(?:pinned|pins|slammed|slams) (?:me|her|him)\b",
+    r"\b(?:pinned|pins|slammed|slams) (?:me|her|him)\b(?! (?:bedroom |car |front |own )?doors?\b)",
     r"\b(?:scared|afraid|terrified|fear(?:ing)?) for (?:my|her|his|our) li(?:fe|ves)\b",
     r"\bwith me in it\b",
     r"\bcoming for (?:me|us)\b",
@@ -130,6 +130,12 @@ _VIOLENCE = [
     r"\b(?:going to|gonna|'ll|will) teach (?:me|her|him) a lesson\b",
     r"\bwoke up (?:to|and) (?:him|her|find(?:ing)? (?:him|her))\b.{0,20}\b(?:on top of me|touching me|"
     r"inside me|having sex)\b",
+    # A weapon in someone's hands now, and a person shoved about (round-6 dev set).
+    r"\b(?:he'?s|hes|she'?s|shes|they'?ve) got (?:a|the|his|her|their) (?:bat|knife|gun|hammer|machete|"
+    r"axe|crowbar)\b",
+    r"\bshov(?:es|ed|ing) (?:me|her|him|(?:my |our |his |her )?(?:mum|mom|mam|dad|wife|husband|"
+    r"partner|sister|brother|nan|gran|grandma|grandad)) (?:around|about|into|against|down)\b",
+    r"\bscreams? at (?:me|her|him)\b.{0,40}\bcall(?:s|ing)? (?:me|her|him) names\b",
 ]
 _VIOLENCE_EXTRA_INHERENT = [
     r"\bwon'?t let me leave\b",
@@ -243,6 +249,14 @@ _SELF_HARM_INDIRECT = [
     r"\bwhat'?s the point of me\b",
     r"\b(?:you'?d|you would|they'?d|they would|everyone would|you'?ll|you will) (?:all )?"
     r"(?:manage|cope|be fine|do better|get on) (?:fine |better |ok |okay )?without me\b",
+    # Passive wishes and self-hatred said plainly (round-6 dev set).
+    r"\bwish (?:i|i'?d|id)(?: had| was| were)? never (?:been )?born\b",
+    r"\b(?:thoughts?|thinking|think) (?:about|of) not (?:existing|being alive|being here|waking up)\b",
+    r"\b(?:lie|lay) down and never (?:get|wake) up\b|\bnever (?:get|wake) up again\b",
+    r"\b(?:don'?t|do not|can'?t|cannot) (?:really )?see (?:a|any) future\b(?! (?:with|for (?:us|him|her|"
+    r"them|the|this|our|that)|together|in (?:this|the|that|our|it)|there|here))",
+    r"\bi'?m (?:just )?(?:a |such a )?waste of (?:space|oxygen|air)\b",
+    r"\bi deserve to (?:hurt|suffer|be hurt|feel pain|be in pain)\b",
 ]
 _SELF_HARM_PLAN = [
     r"\bwho (?:gets|should get|will get|would get) my (?:things|stuff|belongings|cat|dog|stuff)\b",
@@ -333,6 +347,15 @@ _SELF_HARM_PLAN = [
     r"\b(?:got|have|'ve got) everything (?:i need|ready)\b.{0,60}\b(?:waiting|empty|tonight|asleep)\b",
     r"\b(?:stockpil\w*|hoard\w*|sav(?:ed|ing) up) (?:all )?(?:of )?(?:my |his |her |their )?(?:insulin|"
     r"pills|tablets|meds|painkillers|prescriptions?)\b",
+    # Putting affairs in order with an end in view (round-6 dev set).
+    r"\bcancel\w* my (?:phone|mobile) contract\b.{0,80}\b(?:won'?t|wont|doesn'?t|doesnt) matter\b|"
+    r"\b(?:won'?t|wont) matter\b.{0,80}\bcancel\w* my (?:phone|mobile) contract\b",
+    r"\b(?:locked|lock) the door and (?:turned )?the gas(?: is)? on\b|\bthe gas is on\b.{0,40}\b(?:door|"
+    r"windows?|sealed|locked)\b",
+    r"\b(?:don'?t|do not|dont) (?:try to )?talk me out of it\b",
+    r"\blast message (?:to|for) (?:anyone|everyone|you all)\b",
+    r"\b(?:nobody|no one|noone) (?:has|have|will have) to be the one (?:to|who) finds? me\b",
+    r"\bletters are (?:written|sealed|done)\b",
 ]
 # Coercive control: one person's pattern of monitoring, isolating, controlling money or
 # intimidating. "My" marks the speaker's phone or friends, so "I check his phone" (the
@@ -455,6 +478,13 @@ _COERCIVE_CONTROL = [
     r"\bhas (?:\w+'s) (?:bank login|bank details|pin|passwords?)\b",
     r"\b(?:has|had) to (?:ask|beg) (?:him|her|them) (?:for|before (?:she|he) spends?) "
     r"(?:money|any money)\b",
+    # Money, work, looks and accounts kept under one person's control (round-6 dev set).
+    r"\b(?:show|give|hand) (?:him|her|them) (?:the |all (?:the |my )?|my )?receipts\b",
+    r"\bmade me (?:quit|give up|leave|hand in my notice at) (?:my )?(?:job|work)\b"
+    r"(?! (?:application|interview|search|fair))",
+    rf"\b{_OTHER} {_GAP}changed (?:the|my) passwords?\b",
+    r"\b(?:angry|mad|furious|kicks off|goes mad|sulks) (?:\w+ ){0,2}(?:if|when|whenever) i wear\b",
+    r"\b(?:nobody|no one|noone) else (?:would|will|could) (?:ever )?(?:want|love|put up with) (?:me|you)\b",
 ]
 # Sexual coercion beyond the explicit words above.
 _SEXUAL_COERCION = [
@@ -567,6 +597,16 @@ _CHILD_EXTRA = [
     rf"(?=.*\b{_MINOR}\b).*\bmet online\b.{{0,40}}\b(?:who'?s|who is|aged?) (?:1[89]|[2-9]\d)\b",
     rf"(?=.*\b{_MINOR}\b).*\b(?:drive|driving|drove) (?:\w+ ){{0,3}}(?:off|into) (?:a|the) (?:bridge|cliff|"
     r"river|sea|wall)\b",
+    # A child harmed now, or shown what no child should see (round-6 dev set).
+    rf"(?=.*\b{_MINOR}\b).*\b(?:took|taken|had) something\b.{{0,60}}\b(?:can'?t (?:feel|breathe|stand|"
+    r"move)|passed out|won'?t wake|not waking|unconscious)\b",
+    r"\b(?:bleach|detergent|pills|tablets|cleaning stuff)\b.{0,60}\b(?:round|in|on|around) (?:her|his|"
+    r"their) mouth\b",
+    rf"(?=.*\b{_MINOR}\b).*\bteach (?:them|the kids|him|her) a lesson\b",
+    r"\bshow(?:s|ed|ing)? (?:my|his|her|our|their|the) (?:\w+ ){0,2}(?:nephew|niece|son|daughter|kids?|"
+    r"child|children|grandson|granddaughter|stepson|stepdaughter|cousin|brother|sister) porn\b",
+    r"\b(?:man|guy|someone|adult|person) (?:she'?s|he'?s|shes|hes) (?:been )?(?:talking to|chatting "
+    r"to|chatting with|met) online\b.{0,60}\b(?:pick(?:ing)? (?:her|him) up|meet(?:ing)?|coming to)\b",
 ]
 # Past and over: "my dad hit us when we were kids, he's been sober 20 years and we're close".
 # Harm that is past but not said to be resolved ("he molested me as a kid") still counts.
@@ -622,7 +662,9 @@ _IMMINENT_CUES: Dict[str, List[str]] = {
         r"for days|overnight|home alone|passed out|unconscious|driv(?:e|es|ing)|not breathing|"
         r"hasn'?t eaten|haven'?t eaten|shak\w* (?:the|my|our|his|her) baby|in danger|"
         r"isn'?t safe|aren'?t safe|not safe|floppy|won'?t wake|won'?t feed|ran out of food|"
-        r"for ages|no adult|threw|thrown|against the wall|hit (?:his|her) head)\b",
+        r"for ages|no adult|threw|thrown|against the wall|hit (?:his|her) head|can'?t breathe|"
+        r"can'?t feel (?:his|her|their) (?:legs|arms|face)|(?:round|around|in) (?:his|her|their) "
+        r"mouth|in (?:\d+|ten|twenty|thirty) (?:mins?|minutes))\b",
     ],
 }
 
@@ -661,7 +703,8 @@ def _compile(patterns: Sequence[str]) -> Tuple[Pattern[str], ...]:
 # A hyperbole the writer marks as one in the same message ("...walking into the sea (joking
 # obviously, it's just a meme)"). A later "I was joking" after a disclosure is minimising and
 # is handled by the conversation, which keeps the risk (actions/safety_actions.py).
-_SAID_TO_BE_A_JOKE = r"\b(?:joking obviously|obviously joking|(?:it'?s )?just a meme)\b"
+_SAID_TO_BE_A_JOKE = (r"\b(?:joking obviously|obviously joking|(?:it'?s )?just a meme|figuratively|"
+                      r"metaphorically|not literally)\b")
 # Not a plan: goodbyes said to someone who has since died (grief), and jokes marked as such.
 _PLAN_NOT_MEANT = re.compile(r"\bgoodbyes? (?:\w+ ){0,4}before (?:he|she|they) (?:died|passed)\b|"
                             + _SAID_TO_BE_A_JOKE)
@@ -683,11 +726,25 @@ _SELF_HARM_IDIOM = re.compile(r"\boverdos\w* on (?:chocolate|sugar|caffeine|coff
                               r"carbs|cake|sweets)\b|\b(?:i'?d|i would) have (?:hurt|harmed|cut|"
                               r"burned|killed) my ?self\b|\b(?:coasteering|bungee|cliff diving|"
                               r"for fun|skydiv\w*|roller ?coaster)\b|\bin (?:the|a|this|that) "
-                              r"game\b|\bmy character\b|\brespawn\w*\b|\bdie on this hill\b|" + _SAID_TO_BE_A_JOKE)
+                              r"game\b|\bmy character\b|\brespawn\w*\b|\bdie on this hill\b|"
+                              # "want to die of embarrassment"; fiction; a nurse's patient.
+                              r"\bdie (?:of|from) (?:embarrassment|shame|cringe|boredom|"
+                              r"laughter|laughing)\b|\b(?:dnd|d&d|role-?play|it'?s fiction|"
+                              r"(?:our|the|my) campaign)\b|\b(?:playing|play|plays|writing) a "
+                              r"character\b|\b(?:patient|client)s? "
+                              r"(?:who|whod|who'?d|that) (?:had )?overdosed\b|" + _SAID_TO_BE_A_JOKE)
 
 # Openness both people chose is not control: "she reads my texts and I read hers".
+# Nor is keeping someone from driving drunk: "he took my car keys because I'd had 4 pints".
 _BOTH_WAYS = re.compile(r"\b(?:and|&) i (?:read|check|see|track|have) (?:hers|his|theirs)\b|"
-                        r"\bboth ways\b|\beach other'?s (?:phones?|texts|messages|locations?)\b")
+                        r"\bboth ways\b|\beach other'?s (?:phones?|texts|messages|locations?)\b|"
+                        r"\bkeys\b.{0,40}\bbecause (?:i'?d|id|i had|i was|i'?d been)\b")
+
+# Small children hitting or biting each other is ordinary: "my 5 yo hit his baby sister".
+_SIBLING_SCUFFLE = re.compile(
+    r"\b(?:\d+ ?(?:yo|y/o|year old)|toddler|son|daughter|kids?|twins|boys|girls) (?:\w+ ){0,2}"
+    r"(?:hit|hits|hitting|bit|bites|biting|kicked|kicks|pushed|pushes|scratched) (?:his|her|their) "
+    r"(?:baby |little |big |older |younger |twin )?(?:sister|brother|sibling|cousin)s?\b")
 
 _CATEGORIES: Tuple[_Category, ...] = (
     _Category("self_harm", "self_harm", _compile(_SELF_HARM + _SELF_HARM_INDIRECT),
@@ -698,7 +755,8 @@ _CATEGORIES: Tuple[_Category, ...] = (
               unless=_VIOLENT_IDIOM),
     _Category("sexual", "abuse", _compile(_SEXUAL + _SEXUAL_COERCION)),
     _Category("coercive_control", "abuse", _compile(_COERCIVE_CONTROL), unless=_BOTH_WAYS),
-    _Category("child", "child", _compile(_CHILD + _CHILD_EXTRA), _compile(_CHILD_INHERENT)),
+    _Category("child", "child", _compile(_CHILD + _CHILD_EXTRA), _compile(_CHILD_INHERENT),
+              unless=_SIBLING_SCUFFLE),
     _Category("unsafe", "", (), _compile(_UNSAFE), imminent=True),
 )
 _CUES = {kind: _compile(patterns) for kind, patterns in _IMMINENT_CUES.items()}
@@ -813,14 +871,16 @@ def combine(results: Sequence[Risk]) -> Risk:
 
 
 # The classifier's crisis intent of a kind alarms when it is among the top three intents
-# with at least this confidence. Chosen on the shipped pipeline's parses of the five
-# development risk sets (tests/safety/risk_dev*.yml: 591 danger messages, 361 look-alikes)
+# with at least this confidence. Chosen on the shipped pipeline's parses of the six
+# development risk sets (tests/safety/risk_dev*.yml: 724 danger messages, 441 look-alikes)
 # and the 350 situation messages of tests/nlu by `python -m bench.safety --tune-thresholds`:
 # the most recall with at most 3% false alarms on the look-alikes and none on the
-# situations, ties to the higher thresholds: dev recall 543/591 (imminent 219/230),
-# look-alike alarms 10/361. A 5% cap would reach 556/591 with 18 alarms, a 10% cap
-# 565/591 (imminent 228/230) with 34.
-CRISIS_THRESHOLDS = {"self_harm": 0.75, "abuse": 0.75, "child": 0.8}
+# situations, ties to the higher thresholds. With the sixth part no grid point keeps to 3%
+# (its look-alikes draw the model's alarms: toddlers, colic, a game's "I'm gonna kill
+# you"), so the rule's fallback cap of 5% chose these: dev recall 678/724 (imminent
+# 278/287), look-alike alarms 21/441. A 10% cap would reach 694/724 (imminent 283/287)
+# with 44.
+CRISIS_THRESHOLDS = {"self_harm": 0.7, "abuse": 0.75, "child": 0.7}
 CRISIS_TOP_K = 3
 
 

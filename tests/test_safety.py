@@ -243,6 +243,38 @@ def test_lexicon_never_fires_on_training_situations() -> None:
     ("the toddler next door has been crying for hours and nobody has come", "child",
      "imminent"),
     ("i'm about to lose it with my son, i don't trust myself right now", "child", "imminent"),
+    # Passive wishes and self-hatred said plainly.
+    ("some days I wish I'd never been born", "self_harm", "concern"),
+    ("I keep having thoughts about not being alive anymore", "self_harm", "concern"),
+    ("honestly I just want to lay down and never wake up", "self_harm", "concern"),
+    ("i cant see any future for myself at all", "self_harm", "concern"),
+    ("im such a waste of space, everyone says so", "self_harm", "concern"),
+    ("I deserve to suffer for what I did to them", "self_harm", "concern"),
+    # Affairs put in order, goodbyes, means in place.
+    ("gave notice on my flat and cancelled my phone contract, it won't matter after friday",
+     "self_harm", "imminent"),
+    ("windows taped, I locked the door and turned the gas on", "self_harm", "imminent"),
+    ("please don't talk me out of it this time", "self_harm", "imminent"),
+    ("this is my last message to everyone here", "self_harm", "imminent"),
+    ("made sure no one will have to be the one who finds me", "self_harm", "imminent"),
+    ("the letters are sealed and on the mantelpiece", "self_harm", "imminent"),
+    # Control of money, work, looks and accounts.
+    ("I have to give him the receipts for every shop I do", "abuse", "concern"),
+    ("she made me give up my job so I'd be home for her", "abuse", "concern"),
+    ("my husband changed my password so I can't get into my own email", "abuse", "concern"),
+    ("he goes mad whenever i wear a dress to work", "abuse", "concern"),
+    ("he says nobody else would put up with me", "abuse", "concern"),
+    # A weapon in hand, someone shoved about.
+    ("my brother's drunk and he's got a knife in the kitchen", "abuse", "imminent"),
+    ("my stepdad shoves mum around the kitchen when he's had a drink", "abuse", "concern"),
+    # A child harmed now, or shown what no child should see.
+    ("my daughter took something at the festival and says she can't breathe properly",
+     "child", "imminent"),
+    ("my toddler got into the dishwasher tablets, there's blue stuff round his mouth", "child",
+     "imminent"),
+    ("my uncle shows my little cousin porn when he babysits", "child", "concern"),
+    ("my 13 yo says a guy she's been chatting to online is meeting her at the station",
+     "child", "concern"),
 ])
 def test_kind_and_level(text: str, kind: str, level: str) -> None:
     result = safety.assess(text, [])
@@ -300,6 +332,15 @@ def test_past_harm_that_is_back_still_alarms(message: str) -> None:
     "we sat on the roof of the boathouse watching the fireworks",
     "it's the last night of our holiday, feeling a bit sad to go home",
     "the horror film had a man waving a machete and I didn't sleep",
+    "my son slammed his bedroom door and wouldn't come down for tea",
+    "I'd walk into traffic for my sister, figuratively speaking, and she knows it",
+    "I could die of embarrassment, I called my teacher mum",
+    "my character in our d&d campaign is suicidal and my friends think it's too much",
+    "long shift, a patient who'd overdosed came in and I'm still shaken",
+    "my wife hid my car keys because I'd been drinking at the barbecue",
+    "my twins keep hitting their little brother when they don't get the ipad",
+    "I can't see a future with him, so I'm ending the relationship",
+    "the restaurant made me give up my job application form at the door",
 ])
 def test_look_alikes_do_not_alarm(text: str) -> None:
     assert not safety.assess(text, [], sentences=[text]).at_risk
