@@ -132,7 +132,8 @@ _VIOLENCE = [
     r"inside me|having sex)\b",
     # A weapon in someone's hands now, and a person shoved about (round-6 dev set).
     r"\b(?:he'?s|hes|she'?s|shes|they'?ve) got (?:a|the|his|her|their) (?:bat|knife|gun|hammer|machete|"
-    r"axe|crowbar)\b",
+    r"axe|crowbar)\b(?! (?:block|set|sharpener|collection|licen[cs]e|shop|stall|for (?:his|her) "
+    r"birthday))",
     r"\bshov(?:es|ed|ing) (?:me|her|him|(?:my |our |his |her )?(?:mum|mom|mam|dad|wife|husband|"
     r"partner|sister|brother|nan|gran|grandma|grandad)) (?:around|about|into|against|down)\b",
     r"\bscreams? at (?:me|her|him)\b.{0,40}\bcall(?:s|ing)? (?:me|her|him) names\b",
@@ -352,9 +353,13 @@ _SELF_HARM_PLAN = [
     r"\b(?:won'?t|wont) matter\b.{0,80}\bcancel\w* my (?:phone|mobile) contract\b",
     r"\b(?:locked|lock) the door and (?:turned )?the gas(?: is)? on\b|\bthe gas is on\b.{0,40}\b(?:door|"
     r"windows?|sealed|locked)\b",
+    # "Don't talk me out of it" is also said of a new dress: only with a goodbye or resolve.
+    r"(?=.*\b(?:goodbye|bye|this time|tonight|decided|made up my mind|mind'?s made up|ready|"
+    r"sorry|last|note|rope|pills|tablets|letters?|wanted (?:to say|someone to know))\b).*"
     r"\b(?:don'?t|do not|dont) (?:try to )?talk me out of it\b",
     r"\blast message (?:to|for) (?:anyone|everyone|you all)\b",
     r"\b(?:nobody|no one|noone) (?:has|have|will have) to be the one (?:to|who) finds? me\b",
+    r"(?<!cover )(?<!application )(?<!reference )(?<!invitation )(?<!thank you )(?<!motivation )"
     r"\bletters are (?:written|sealed|done)\b",
 ]
 # Coercive control: one person's pattern of monitoring, isolating, controlling money or
@@ -479,12 +484,14 @@ _COERCIVE_CONTROL = [
     r"\b(?:has|had) to (?:ask|beg) (?:him|her|them) (?:for|before (?:she|he) spends?) "
     r"(?:money|any money)\b",
     # Money, work, looks and accounts kept under one person's control (round-6 dev set).
-    r"\b(?:show|give|hand) (?:him|her|them) (?:the |all (?:the |my )?|my )?receipts\b",
-    r"\bmade me (?:quit|give up|leave|hand in my notice at) (?:my )?(?:job|work)\b"
+    r"\b(?:(?:have|has|had) to|makes? me|made me|must) (?:show|give|hand) (?:him|her|them) (?:the |"
+    r"all (?:the |my )?|my )?receipts\b",
+    rf"\b{_OTHER} {_GAP}made me (?:quit|give up|leave|hand in my notice at) (?:my )?(?:job|work)\b"
     r"(?! (?:application|interview|search|fair))",
     rf"\b{_OTHER} {_GAP}changed (?:the|my) passwords?\b",
     r"\b(?:angry|mad|furious|kicks off|goes mad|sulks) (?:\w+ ){0,2}(?:if|when|whenever) i wear\b",
-    r"\b(?:nobody|no one|noone) else (?:would|will|could) (?:ever )?(?:want|love|put up with) (?:me|you)\b",
+    r"\b(?:says?|said|tells? me|told me|reminds? me)\b.{0,60}\b(?:nobody|no one|noone) else (?:would|"
+    r"will|could) (?:ever )?(?:want|love|put up with) (?:me|you)\b",
 ]
 # Sexual coercion beyond the explicit words above.
 _SEXUAL_COERCION = [
@@ -605,7 +612,8 @@ _CHILD_EXTRA = [
     rf"(?=.*\b{_MINOR}\b).*\bteach (?:them|the kids|him|her) a lesson\b",
     r"\bshow(?:s|ed|ing)? (?:my|his|her|our|their|the) (?:\w+ ){0,2}(?:nephew|niece|son|daughter|kids?|"
     r"child|children|grandson|granddaughter|stepson|stepdaughter|cousin|brother|sister) porn\b",
-    r"\b(?:man|guy|someone|adult|person) (?:she'?s|he'?s|shes|hes) (?:been )?(?:talking to|chatting "
+    rf"(?=.*\b{_MINOR}\b).*\b(?:man|guy|someone|adult|person) (?:she'?s|he'?s|shes|hes) (?:been )?"
+    r"(?:talking to|chatting "
     r"to|chatting with|met) online\b.{0,60}\b(?:pick(?:ing)? (?:her|him) up|meet(?:ing)?|coming to)\b",
 ]
 # Past and over: "my dad hit us when we were kids, he's been sober 20 years and we're close".
@@ -719,7 +727,7 @@ _VIOLENT_IDIOM = re.compile(
     r"\bkill (?:him|her|them|you) if (?:he|she|they|you) (?:eats?|drinks?|finish(?:es)?|nicks?|"
     r"steals?|borrows?|uses?) my\b|\b(?:sparring|boxing|gloves on|"
     r"martial arts|karate|judo|kickboxing|tackle|pocket ?knife|pen ?knife|swiss army|scouts?|"
-    r"whittl\w*)\b|\b(?:toddler|baby|little one|\d ?(?:yo|year old)) (?:has )?(?:started |keeps |is |"
+    r"whittl\w*|knife (?:set|block|skills|sharpener))\b|\b(?:toddler|baby|little one|\d ?(?:yo|year old)) (?:has )?(?:started |keeps |is |"
     r"has been )?(?:hitting|biting|kicking|hits|bites|kicks)\b|\bstab\w* (?:me|him|her|us|them) in the back\b")
 # ...and a counterfactual past ("years ago I'd have hurt myself over this").
 _SELF_HARM_IDIOM = re.compile(r"\boverdos\w* on (?:chocolate|sugar|caffeine|coffee|netflix|tv|"

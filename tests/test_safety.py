@@ -341,6 +341,13 @@ def test_past_harm_that_is_back_still_alarms(message: str) -> None:
     "my twins keep hitting their little brother when they don't get the ipad",
     "I can't see a future with him, so I'm ending the relationship",
     "the restaurant made me give up my job application form at the door",
+    "buying the green dress for the wedding, don't talk me out of it",
+    "my cover letters are done and sent, fingers crossed",
+    "I give her the receipts for the food shop and we split it",
+    "my anxiety made me quit my job last year and I'm retraining now",
+    "sometimes I worry no one else would want me if we split up",
+    "he's got a knife set for his birthday and won't stop chopping things",
+    "my daughter is 24 and meeting a guy she's been chatting to online, I'm nervous for her",
 ])
 def test_look_alikes_do_not_alarm(text: str) -> None:
     assert not safety.assess(text, [], sentences=[text]).at_risk
