@@ -86,7 +86,8 @@ _FOLLOW_UP_OPENINGS = (
         r"health(?:y|ier)|how (?:do|does|would) (?:healthy|it look)|what (?:does|would|do) "
         r"(?:it|that|this|a healthy \w+) (?:\w+ )?look like)")),
     ("ask_why", re.compile(
-        r"^(?:(?:but|so|ok|okay|hmm+|and) )*(?:why|how come|what makes you (?:say|think)|how is "
+        r"^(?:(?:but|so|ok|okay|hmm+|and) )*(?:(?:may|can|could|might) i ask |i (?:was )?"
+        r"wonder(?:ing)? )?(?:why|how come|what makes you (?:say|think)|how is "
         r"(?:that|this|it) (?:codependent|unhealthy|a problem|bad))\b")),
     ("ask_what_to_do", re.compile(
         r"^(?:(?:but|so|ok|okay|k|and|then|right) )*(?:what else|what (?:could|can|should|do|"
@@ -111,18 +112,28 @@ def first_sentence(message: str) -> str:
     return re.split(r"(?<=[.?!])\s+", (message or "").strip(), maxsplit=1)[0]
 
 
+# A courtesy before the question ("Thank you, dear. May I ask why ...?") is not its opening.
+_COURTESY = re.compile(r"^(?:(?:ok|okay|oh|ah|right|well) )*(?:thank you|thanks|thank u|ty|cheers|"
+                       r"i see|got it|fair enough|hmm+)(?: \w+){0,3}$")
+
+
+def _plain_words(sentence: str) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"[^a-z' ]", " ", normalise(sentence).lower())).strip()
+
+
 def follow_up_opening(message: str) -> Optional[str]:
     """The follow-up intent a message opens with ("why ...", "what else ..."), if any."""
     first = first_sentence(message)
-    lowered = re.sub(r"[^a-z' ]", " ", normalise(first).lower())
-    lowered = re.sub(r"\s+", " ", lowered).strip()
+    lowered = _plain_words(first)
+    if _COURTESY.match(lowered):
+        lowered = _plain_words(first_sentence((message or "").strip()[len(first):]))
     return next((intent for intent, pattern in _FOLLOW_UP_OPENINGS if pattern.match(lowered)),
                 None)
 
 
 def is_hedged_question(message: str) -> bool:
     """True for "is it bad that I ...?": a question that also describes a situation."""
-    lowered = re.sub(r"\s+", " ", re.sub(r"[^a-z' ]", " ", normalise(message).lower())).strip()
+    lowered = _plain_words(message)
     return bool(_HEDGED.match(lowered)) and is_question(message)
 
 

@@ -51,6 +51,12 @@ def test_is_question(message: str, expected: bool) -> None:
     ("What do you mean?", None),
     ("what would you do?", None),
     ("I always wonder why she never asks about me", None),
+    # A courtesy first, or a polite way into the question.
+    ("Thanks so much. Could I ask why you think that is unhealthy?", "ask_why"),
+    ("may i ask why u said that", "ask_why"),
+    ("Thank you. I was wondering why that counts as enabling", "ask_why"),
+    ("ok thanks. what else could I try?", "ask_what_to_do"),
+    ("Thank you. My husband never helps with the children.", None),
 ])
 def test_follow_up_opening(message: str, intent: Optional[str]) -> None:
     assert text.follow_up_opening(message) == intent
