@@ -225,7 +225,7 @@ def follow_up_about_the_last_finding(
     follow_up = text.follow_up_opening(message)
     if not follow_up or not last:
         return None, None
-    opening = text.first_sentence(message)
+    opening = text.opening_sentence(message)
     top = next(iter(analysis.situation_ranking(ranking)), None)
     if text.word_count(opening) <= SHORT_OPENING_WORDS or top is None or top.dimension in {
             f.dimension for f in last}:

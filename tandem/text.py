@@ -118,15 +118,21 @@ _COURTESY = re.compile(r"^(?:(?:ok|okay|oh|ah|right|well) )*(?:thank you|thanks|
 
 
 def _plain_words(sentence: str) -> str:
-    return re.sub(r"\s+", " ", re.sub(r"[^a-z' ]", " ", normalise(sentence).lower())).strip()
+    return re.sub(r"\s+", " ", re.sub(r"[^a-z' ]", " ", normalise(sentence))).strip()
+
+
+def opening_sentence(message: str) -> str:
+    """The sentence a message opens with, after a courtesy ("Thank you, dear.") if any."""
+    first = first_sentence(message)
+    if _COURTESY.match(_plain_words(first)):
+        rest = first_sentence((message or "").strip()[len(first):])
+        return rest or first
+    return first
 
 
 def follow_up_opening(message: str) -> Optional[str]:
     """The follow-up intent a message opens with ("why ...", "what else ..."), if any."""
-    first = first_sentence(message)
-    lowered = _plain_words(first)
-    if _COURTESY.match(lowered):
-        lowered = _plain_words(first_sentence((message or "").strip()[len(first):]))
+    lowered = _plain_words(opening_sentence(message))
     return next((intent for intent, pattern in _FOLLOW_UP_OPENINGS if pattern.match(lowered)),
                 None)
 

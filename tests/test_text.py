@@ -41,6 +41,13 @@ def test_is_question(message: str, expected: bool) -> None:
     assert text.is_question(message) is expected
 
 
+def test_opening_sentence_skips_a_courtesy() -> None:
+    assert text.opening_sentence("Thanks. Why does my mum call six times a day?") == \
+        "Why does my mum call six times a day?"
+    assert text.opening_sentence("Thank you so much!") == "Thank you so much!"
+    assert text.opening_sentence("Why? He gets upset") == "Why?"
+
+
 @pytest.mark.parametrize("message, intent", [
     ("What else? He gets upset the minute I suggest anything.", "ask_what_to_do"),
     ("k anythin else quick", "ask_what_to_do"),
