@@ -65,7 +65,7 @@ def answer_follow_up(dispatcher: CollectingDispatcher, tracker: Tracker,
     remembered = memory(tracker)
     if intent == "ask_why":
         reply = conversation.why(kb, finding, str(tracker.get_slot(LAST_EVIDENCE) or ""),
-                                 remembered)
+                                 remembered, question=tracker.latest_message.get("text") or "")
     elif intent == "ask_what_to_do":
         reply = conversation.suggestions(kb, finding, remembered)
     elif intent == "ask_healthy":

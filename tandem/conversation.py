@@ -202,13 +202,26 @@ def matched_cues(talk: PoleTalk, sentence: str) -> List[str]:
     return [cue for cue in talk.cues if f" {cue} " in lowered]
 
 
-def why(kb: Knowledge, finding: Finding, evidence: str, memory: Memory) -> Say:
-    """Which of the person's words led to the reading; then the idea behind the row."""
+def why(kb: Knowledge, finding: Finding, evidence: str, memory: Memory,
+        question: str = "") -> Say:
+    """Which of the person's words led to the reading; then the idea behind the row.
+
+    "Why is that a problem? She's my mum" asks something else first: whether closeness
+    to family can be the problem. The answer to that comes once, before the usual steps.
+    """
     dimension = kb.dimension(finding.dimension)
     talk = kb.talk[finding.dimension].pole(finding.pole)
-    step = memory.take(row_key("why", finding), 2)
     values = {"dimension_name": dimension.name, "pole_phrase": kb.pole_phrases[finding.pole],
               "table_cell": dimension.pole(finding.pole).table_cell}
+    relation = named_relation(question)
+    concept = kb.concepts["who_can_be_codependent"]
+    if (finding.pole == "codependent" and relation in RELATIONS
+            and f"concept:{concept.key}" not in memory):
+        memory.add(f"concept:{concept.key}")
+        return Say("utter_why_close_to_them", {**values, "person": person(kb, relation),
+                                               "concept_answer": concept.answer,
+                                               "citation": memory.citation(kb)})
+    step = memory.take(row_key("why", finding), 2)
     if step == 0:
         cues = matched_cues(talk, evidence)
         if evidence and cues:

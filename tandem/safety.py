@@ -261,9 +261,11 @@ _SELF_HARM_INDIRECT = [
 ]
 _SELF_HARM_PLAN = [
     r"\bwho (?:gets|should get|will get|would get) my (?:things|stuff|belongings|cat|dog|stuff)\b",
-    r"\bsort(?:ed|ing)? out (?:who gets|my will|everything for when i'?m gone)\b",
+    r"\bsort(?:ed|ing)? out (?:who gets (?:my|what|all)|my will|everything for when i'?m gone)\b",
+    # (A dosette box keeps a week's tablets in order: that is taking them, not saving them.)
     r"\b(?:saving|stockpiling|hoarding|collecting|saved) (?:up )?(?:all )?(?:my |some |the )?"
-    r"(?:pills|tablets|meds|painkillers|sleeping pills|prescriptions?)\b",
+    r"(?:pills|tablets|meds|painkillers|sleeping pills|prescriptions?)\b(?! in (?:a|my|the) "
+    r"(?:dosette|pill ?(?:box|organiser|organizer)))",
     r"\b(?:goodbye|good-bye|farewell) (?:letters?|notes?|messages?|texts?|videos?)\b",
     r"\b(?:wrote|written|writing|left) (?:letters|notes) (?:to|for) "
     r"(?:everyone|everybody|my (?:family|kids|mum|mom|parents|sister|brother|friends))\b",
@@ -313,6 +315,15 @@ _SELF_HARM_PLAN = [
     r"\b(?:taken|took|swallowed) (?:them|it) all\b(?=\s*(?:[.!,;]|$| and\b| x\b))|"
     r"\b(?:taken|took|swallowed) (?:them|it)\.? (?:about|like|around) \d+\b|"
     r"\b(?:taken|took|swallowed) ['\"]?all of (?:them|it)\b",
+    # ...or about to be: the means in the message and "taking them all" tonight or now, which
+    # a course of antibiotics taken to the end is not.
+    r"(?=(?!.*\b(?:antibiotics?|course|prescribed|doctor|gp|pharmacist|vitamins?)\b)"
+    r".*\b(?:pills|tablets|meds|painkillers|paracetamol)\b)(?=.*\b(?:tonight|today|right now|"
+    r"now|this weekend|once (?:[\w']+ ){0,3}(?:asleep|gone|out))\b)(?s:.*)"
+    r"(?<!do i )(?<!should i )(?<!can i )(?<!how to )\b(?:tak(?:e|ing)|"
+    r"swallow(?:ing)?|down(?:ing)?) (?:them|it|the lot) all\b|\b(?:tak(?:e|ing)|swallow(?:ing)?) "
+    r"(?:them|it|the lot) all\b(?=(?s:.*)\b(?:pills|tablets|meds|painkillers)\b(?s:.*)"
+    r"\b(?:tonight|right now)\b)",
     r"\b(?:razors?|blades?)\b(?:'s| is| are)? (?:here|ready|next to me|out|in there|with (?:her|him|me))\b",
     r"\bcut (?:\w+ ){0,2}deeper\b|\b(?:cut|cutting|wrists?|arms?)\b.{0,60}\bwo?n'?t stop bleeding\b",
     r"\b(?:wrists?|arms?) (?:\w+ )?bleeding\b",
@@ -719,15 +730,17 @@ _PLAN_NOT_MEANT = re.compile(r"\bgoodbyes? (?:\w+ ){0,4}before (?:he|she|they) (
 # "my boss will kill me", "she'd kill me if I told anyone about the party lol",
 # "I'll kill him if he eats my leftovers", "overdosed on chocolate": everyday exaggeration.
 _VIOLENT_IDIOM = re.compile(
-    r"\b(?:horror|film|movie|series|episode|trailer)\b[^.!?]{0,30}\b(?:axe|machete|hammer|knife|gun)\b|"
-    r"\b(?:boss|manager|teacher|lecturer|coach|mum|mom|sister|brother)\b[^.!?]{0,25}\bkill (?:me|us)\b"
+    r"\b(?:horror|film|movie|series|episode|trailer|documentary)\b[^.!?]{0,30}\b(?:axe|machete|hammer|"
+    r"knife|gun)\b|\bknife crime\b|\b(?:just )?kill me now\b|"
+    r"\b(?:boss|manager|teacher|lecturer|coach|mum|mom|sister|brother)\b[^.!?]{0,25}\b(?:kill|strangle|"
+    r"murder) (?:me|us)\b"
     r"|\bkill (?:me|him|her) for (?:saying|telling|this)\b|\b(?:it|that)(?:'?d| would) kill me\b|\b(?:lol|lmao|haha\w*|jk)\b|"
     r"\bi swear i'?ll kill\b|\bone more time\b[^.!?]*\bkill\b|"
     r"\bwould kill me if (?:he|she|they) (?:knew|found out|saw|heard)\b|"
     r"\bkill (?:him|her|them|you) if (?:he|she|they|you) (?:eats?|drinks?|finish(?:es)?|nicks?|"
     r"steals?|borrows?|uses?) my\b|\b(?:sparring|boxing|gloves on|"
     r"martial arts|karate|judo|kickboxing|tackle|pocket ?knife|pen ?knife|swiss army|scouts?|"
-    r"whittl\w*|knife (?:set|block|skills|sharpener))\b|\b(?:toddler|baby|little one|\d ?(?:yo|year old)) (?:has )?(?:started |keeps |is |"
+    r"whittl\w*|knife (?:set|block|skills|sharpener)|sharpen\w* (?:a |the |my |your )?(?:kitchen )?(?:knife|knives))\b|\b(?:toddler|baby|little one|\d ?(?:yo|year old)) (?:has )?(?:started |keeps |is |"
     r"has been )?(?:hitting|biting|kicking|hits|bites|kicks)\b|\bstab\w* (?:me|him|her|us|them) in the back\b")
 # ...and a counterfactual past ("years ago I'd have hurt myself over this").
 _SELF_HARM_IDIOM = re.compile(r"\boverdos\w* on (?:chocolate|sugar|caffeine|coffee|netflix|tv|"
@@ -736,7 +749,8 @@ _SELF_HARM_IDIOM = re.compile(r"\boverdos\w* on (?:chocolate|sugar|caffeine|coff
                               r"for fun|skydiv\w*|roller ?coaster)\b|\bin (?:the|a|this|that) "
                               r"game\b|\bmy character\b|\brespawn\w*\b|\bdie on this hill\b|"
                               # "want to die of embarrassment"; fiction; a nurse's patient.
-                              r"\bdie (?:of|from) (?:embarrassment|shame|cringe|boredom|"
+                              r"\b(?:top|diving|high) board\b|\b(?:novel|book|film|movie|show|series|episode|story) "
+                              r"(?:where|in which)\b|\bdie (?:of|from) (?:embarrassment|shame|cringe|boredom|"
                               r"laughter|laughing)\b|\b(?:dnd|d&d|role-?play|it'?s fiction|"
                               r"(?:our|the|my) campaign)\b|\b(?:playing|play|plays|writing) a "
                               r"character\b|\b(?:patient|client)s? "

@@ -112,6 +112,30 @@ def test_why_quotes_the_words_that_led_there(sentence: str, cues: Optional[List[
         assert said.response == "utter_why_quote"
 
 
+@pytest.mark.parametrize("question, person", [
+    ("Why is that a problem? She's my mum", "your mum"),
+    ("but hes my brother, why would that be bad", "your brother"),
+])
+def test_why_about_someone_close_answers_that_first(question: str, person: str) -> None:
+    memory = Memory()
+    first = conversation.why(KB, GIVING, "I do everything for her", memory, question=question)
+    assert first.response == "utter_why_close_to_them"
+    assert first.values["person"] == person
+    assert "spouse, parent, child" in first.values["concept_answer"]
+    again = conversation.why(KB, GIVING, "I do everything for her", memory, question=question)
+    assert again.response in {"utter_why_words", "utter_why_quote"}
+
+
+@pytest.mark.parametrize("pole, question", [
+    ("interdependent", "why? she's my mum"),  # nothing to defend on the healthy side
+    ("codependent", "why do you say that"),  # names nobody
+])
+def test_why_without_someone_close_keeps_the_usual_steps(pole: str, question: str) -> None:
+    said = conversation.why(KB, Finding(pole, "give_and_take"), "we went to the cinema",
+                            Memory(), question=question)
+    assert said.response == "utter_why_quote"
+
+
 @pytest.mark.parametrize("typed, expected", [
     ("the second one", "self_worth"), ("2nd", "self_worth"), ("first", "helping"),
     ("the last one", "feelings"), ("the one before last", "self_worth"),
