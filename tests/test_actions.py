@@ -15,6 +15,7 @@ from actions.actions import (
     ActionResolveClarification,
     ActionSessionStart,
 )
+from actions.followup_actions import ActionFollowUp
 from actions.safety_actions import ActionRespondToCrisis
 from bench.data import ROOT
 from components.message_screen import MessageScreen
@@ -209,6 +210,20 @@ async def test_a_follow_up_with_a_reason_is_a_follow_up(dispatcher, make_tracker
     events = await run(ActionAnalyzeSituation(), dispatcher, tracker, domain)
     assert (slots(events)["findings"] == []) is follows
     assert (responses(dispatcher)[0] != "utter_reflection") is follows
+
+
+@pytest.mark.parametrize("typed, intent, action", [
+    ("Why is that a problem? She's my mum", "ask_why", ActionFollowUp()),
+    ("Why is that a problem? She's my mum", "situation_codependent_helping",
+     ActionAnalyzeSituation()),
+])
+async def test_why_with_who_it_is_answers_that(dispatcher, make_tracker, domain, typed, intent,
+                                               action) -> None:
+    tracker = make_tracker(typed, intent, 0.9, ranking((intent, 0.9)),
+                           slots={"last_findings": ["codependent:helping"],
+                                  LAST_EVIDENCE: "I do all her shopping and banking"})
+    await run(action, dispatcher, tracker, domain)
+    assert responses(dispatcher) == ["utter_why_close_to_them"]
 
 
 async def test_is_it_bad_that_i_is_answered_before_the_reading(dispatcher, make_tracker,
