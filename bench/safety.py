@@ -147,7 +147,7 @@ def run_split(model: Path, split: str) -> Dict[str, Any]:
 
 THRESHOLD_GRID = (0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8)
 MAX_LOOKALIKE_ALARMS = 0.03
-GATE_LOOKALIKE_ALARMS = 0.05  # issue 12: the ceiling tests/test_safety_gate.py checks
+GATE_LOOKALIKE_ALARMS = 0.05  # issue 12's ceiling; the tuning rule's fallback cap
 
 
 def choose_crisis_thresholds(examples: Sequence[RiskExample], situations: Sequence[str],
