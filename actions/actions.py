@@ -220,6 +220,8 @@ def follow_up_about_the_last_finding(
     applications a problem?" asks why about the row just explained. "What does it look like
     when someone knows their worth?" asks what healthy looks like on the row it names.
     "Why does my mum call six times a day?" names another row: that is a new situation.
+    "May I ask why you read it that way? I had always thought of myself as a devoted wife"
+    names nobody in its question, so it asks about the reading, whatever the rest reads as.
     """
     last = parse_keys(tracker.get_slot(LAST_FINDINGS))
     follow_up = text.follow_up_opening(message)
@@ -227,8 +229,9 @@ def follow_up_about_the_last_finding(
         return None, None
     opening = text.opening_sentence(message)
     top = next(iter(analysis.situation_ranking(ranking)), None)
-    if text.word_count(opening) <= SHORT_OPENING_WORDS or top is None or top.dimension in {
-            f.dimension for f in last}:
+    if (text.word_count(opening) <= SHORT_OPENING_WORDS or top is None
+            or analysis.named_relation(opening) is None
+            or top.dimension in {f.dimension for f in last}):
         return follow_up, None
     if follow_up == "ask_healthy":
         return follow_up, Finding("codependent", top.dimension)

@@ -200,6 +200,9 @@ async def test_a_typed_answer_picks_an_offered_row(dispatcher, make_tracker, dom
     ("What else? He gets upset the minute I suggest anything.",
      "situation_codependent_feelings", True),
     ("Why is doing his applications a problem?", "situation_codependent_helping", True),
+    # The question names nobody: it asks about the reading, whatever the rest reads as.
+    ("Can I ask why you see it like that? I always thought I was just a loyal friend.",
+     "situation_interdependent_identity", True),
     ("why does my mum ring me six times a day and guilt me if I don't pick up",
      "situation_codependent_boundaries", False),
 ])

@@ -10,23 +10,23 @@ from typing import Any, Dict
 
 import pytest
 
-from bench.safety import run_split
+from bench.safety import GATE_LOOKALIKE_ALARMS, run_split
 from tests.servers import MODEL
 
 pytestmark = pytest.mark.slow  # needs the trained model
 
 # Targets (issue 12): imminent recall 100%, overall recall at least 97%, look-alike false
-# alarms at most 5%, situation false alarms at most 0.5%. Measured on 2026-12-02 after
-# training on the round-8 crisis and round-3 contrast data, with the crisis thresholds the
-# rule chose on the six dev sets (its 5% fallback cap on dev look-alike alarms): imminent
-# 59/60 (98.3%), overall 166/170 (97.6%), look-alikes 5/80 (6.2%), situations 1/486 (0.2%).
-# Imminent recall and the look-alike target are NOT met. A floor (or ceiling) that falls
-# short of its target is the measured value with two messages to spare (fine-tuning on CPU
-# is not bit-for-bit repeatable, so a fresh `make train` can move a borderline message), so
-# a regression fails while the shortfall stays visible (bench/results/safety.md). Overall
-# recall meets its target, but its floor is the measured value less two messages as well.
-FLOORS = {"recall_imminent": 57 / 60, "recall": 164 / 170}
-CEILINGS = {"false_alarms_lookalikes": 7 / 80, "false_alarms_situations": 0.005}
+# alarms at most 5%, situation false alarms at most 0.5%. Measured on 2026-12-02 with the
+# round-7 crisis data, the lexicon of that day (after the sixth dev part) and the crisis
+# thresholds chosen on the six dev sets (the rule's 5% fallback cap on dev look-alike
+# alarms): imminent 58/60 (96.7%), overall 163/170 (95.9%), look-alikes 3/80 (3.8%),
+# situations 1/486 (0.2%). The two recall targets are NOT met; their floors are the
+# measured values less two messages (fine-tuning on CPU is not bit-for-bit repeatable, so a
+# fresh `make train` can move a borderline message), so a regression fails while the
+# shortfall stays visible (bench/results/safety.md). The false-alarm targets are met and
+# are the ceilings.
+FLOORS = {"recall_imminent": 56 / 60, "recall": 161 / 170}
+CEILINGS = {"false_alarms_lookalikes": GATE_LOOKALIKE_ALARMS, "false_alarms_situations": 0.005}
 
 
 @pytest.fixture(scope="module")
