@@ -54,6 +54,13 @@ class Memory:
         if key not in self.keys:
             self.keys.append(key)
 
+    def first_time(self, key: str) -> bool:
+        """True, and remembers `key`, when it has not been said yet."""
+        if key in self.keys:
+            return False
+        self.keys.append(key)
+        return True
+
     def forget(self, prefix: str) -> None:
         """Forgets every key under `prefix` (a new self-check asks its questions afresh)."""
         self.keys = [key for key in self.keys if not key.startswith(f"{prefix}:")]
@@ -215,9 +222,8 @@ def why(kb: Knowledge, finding: Finding, evidence: str, memory: Memory,
               "table_cell": dimension.pole(finding.pole).table_cell}
     relation = named_relation(question)
     concept = kb.concepts["who_can_be_codependent"]
-    if (finding.pole == "codependent" and relation in RELATIONS
-            and f"concept:{concept.key}" not in memory):
-        memory.add(f"concept:{concept.key}")
+    if (finding.pole == "codependent" and relation is not None
+            and memory.first_time(f"concept:{concept.key}")):
         return Say("utter_why_close_to_them", {**values, "person": person(kb, relation),
                                                "concept_answer": concept.answer,
                                                "citation": memory.citation(kb)})
@@ -232,8 +238,7 @@ def why(kb: Knowledge, finding: Finding, evidence: str, memory: Memory,
         return Say("utter_why_row", values)
     if step == 1:
         concept = kb.concepts[dimension.related_concept]
-        if f"concept:{concept.key}" not in memory:
-            memory.add(f"concept:{concept.key}")
+        if memory.first_time(f"concept:{concept.key}"):
             return Say("utter_why_idea", {"concept_answer": concept.answer,
                                           "citation": memory.citation(kb)})
     return Say("utter_why_said_all", values)
@@ -252,10 +257,8 @@ def suggestions(kb: Knowledge, finding: Finding, memory: Memory) -> Say:
 def healthy_side(kb: Knowledge, finding: Finding, memory: Memory) -> Say:
     """What the healthy side of the row looks like, once; then says it has been shared."""
     dimension = kb.dimension(finding.dimension)
-    key = f"healthy:{finding.dimension}"
-    if key in memory:
+    if not memory.first_time(f"healthy:{finding.dimension}"):
         return Say(f"utter_healthy_said_{finding.pole}", {"dimension_name": dimension.name})
-    memory.add(key)
     if finding.pole == "interdependent":
         return Say("utter_healthy_already", {
             "table_cell": dimension.interdependent.table_cell,
@@ -269,8 +272,7 @@ def more(kb: Knowledge, finding: Finding, memory: Memory) -> Say:
     """"Tell me more": the idea behind the row, then further article points, then done."""
     dimension = kb.dimension(finding.dimension)
     concept = kb.concepts[dimension.related_concept]
-    if f"concept:{concept.key}" not in memory:
-        memory.add(f"concept:{concept.key}")
+    if memory.first_time(f"concept:{concept.key}"):
         return Say("utter_tell_me_more", {"concept_answer": concept.answer,
                                           "citation": memory.citation(kb)})
     points = kb.talk[finding.dimension].pole(finding.pole).article_points

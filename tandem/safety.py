@@ -315,15 +315,14 @@ _SELF_HARM_PLAN = [
     r"\b(?:taken|took|swallowed) (?:them|it) all\b(?=\s*(?:[.!,;]|$| and\b| x\b))|"
     r"\b(?:taken|took|swallowed) (?:them|it)\.? (?:about|like|around) \d+\b|"
     r"\b(?:taken|took|swallowed) ['\"]?all of (?:them|it)\b",
-    # ...or about to be: the means in the message and "taking them all" tonight or now, which
-    # a course of antibiotics taken to the end is not.
+    # ...or about to be: the means and a time anywhere in the message (the look-aheads are
+    # anchored at its start) and "taking them all", which a course of antibiotics taken to
+    # the end, or a question about the dose, is not.
     r"(?=(?!.*\b(?:antibiotics?|course|prescribed|doctor|gp|pharmacist|vitamins?)\b)"
     r".*\b(?:pills|tablets|meds|painkillers|paracetamol)\b)(?=.*\b(?:tonight|today|right now|"
     r"now|this weekend|once (?:[\w']+ ){0,3}(?:asleep|gone|out))\b)(?s:.*)"
     r"(?<!do i )(?<!should i )(?<!can i )(?<!how to )\b(?:tak(?:e|ing)|"
-    r"swallow(?:ing)?|down(?:ing)?) (?:them|it|the lot) all\b|\b(?:tak(?:e|ing)|swallow(?:ing)?) "
-    r"(?:them|it|the lot) all\b(?=(?s:.*)\b(?:pills|tablets|meds|painkillers)\b(?s:.*)"
-    r"\b(?:tonight|right now)\b)",
+    r"swallow(?:ing)?|down(?:ing)?) (?:them|it|the lot) all\b",
     r"\b(?:razors?|blades?)\b(?:'s| is| are)? (?:here|ready|next to me|out|in there|with (?:her|him|me))\b",
     r"\bcut (?:\w+ ){0,2}deeper\b|\b(?:cut|cutting|wrists?|arms?)\b.{0,60}\bwo?n'?t stop bleeding\b",
     r"\b(?:wrists?|arms?) (?:\w+ )?bleeding\b",

@@ -232,6 +232,7 @@ def test_lexicon_never_fires_on_training_situations() -> None:
     ("i have the pills here and tonight im taking them all", "self_harm", "imminent"),
     ("tablets are in my bag. once everyone's asleep I'll take them all", "self_harm",
      "imminent"),
+    ("im taking them all tonight. the pills are in my coat", "self_harm", "imminent"),
     ("i'm sat at the edge of the roof of the car park", "self_harm", "imminent"),
     ("left a note for my boyfriend saying none of this is his fault", "self_harm", "imminent"),
     ("my son posted 'see you all on the other side' and isn't answering", "self_harm",
