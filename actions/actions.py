@@ -297,6 +297,31 @@ class ActionSessionStart(Action):
         return [SessionStarted(), *carried, ActionExecuted("action_listen")]
 
 
+def first_message_of_session(tracker: Tracker) -> bool:
+    """True when the latest message is the person's first since the session started."""
+    messages = 0
+    for event in reversed(tracker.events):
+        if event.get("event") == "session_started":
+            break
+        messages += event.get("event") == "user"
+    return messages <= 1
+
+
+class ActionGreet(Action):
+    """Greets back, unless the introduction has just greeted with this same message."""
+
+    def name(self) -> str:
+        return "action_greet"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: Dict[str, Any]) -> List[EventType]:
+        # A session's first message gets the introduction, which already says hello and
+        # asks what is happening; a second greeting under it reads as the bot not listening.
+        if not first_message_of_session(tracker):
+            dispatcher.utter_message(response="utter_greet")
+        return []
+
+
 class ActionAnalyzeSituation(Action):
     """Screens for danger, then explains the pattern or asks which dimension fits."""
 

@@ -8,10 +8,12 @@ from rasa.shared.core.events import SlotSet as RasaSlotSet
 from rasa.shared.core.events import UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.training_data.message import Message
+from rasa_sdk import Tracker
 from rasa_sdk.events import SessionStarted
 
 from actions.actions import (
     ActionAnalyzeSituation,
+    ActionGreet,
     ActionResolveClarification,
     ActionSessionStart,
 )
@@ -53,6 +55,27 @@ async def test_session_start_introduces_tandem_first(dispatcher, make_tracker, d
     events = await run(ActionSessionStart(), dispatcher, make_tracker(), domain)
     assert responses(dispatcher) == ["utter_intro"]
     assert events[0] == SessionStarted()
+
+
+SESSION_OPENED = [{"event": "action", "name": "action_session_start"},
+                  {"event": "session_started"}, {"event": "action", "name": "action_listen"}]
+HELLO = {"event": "user", "text": "hi", "parse_data": {"intent": {"name": "greet"}}}
+AN_EARLIER_SESSION = [*SESSION_OPENED, HELLO, {"event": "bot", "text": "Hello!"}]
+
+
+@pytest.mark.parametrize("events,greeted", [
+    # The introduction has just said hello with this same message: once is enough.
+    ([*SESSION_OPENED, HELLO], False),
+    ([*AN_EARLIER_SESSION, *SESSION_OPENED, HELLO], False),
+    # Later in a session, hello gets a hello back.
+    ([*SESSION_OPENED, HELLO, {"event": "bot", "text": "Hi, I'm Tandem."},
+      {"event": "user", "text": "my brother never pays me back"}, HELLO], True),
+    ([*AN_EARLIER_SESSION, {"event": "user", "text": "hey again"}], True),
+])
+async def test_greeting_is_answered_once(dispatcher, domain, events, greeted) -> None:
+    tracker = Tracker("ann", {}, events[-1], events, False, None, {}, "action_listen")
+    await run(ActionGreet(), dispatcher, tracker, domain)
+    assert responses(dispatcher) == (["utter_greet"] if greeted else [])
 
 
 def test_a_new_message_clears_the_per_message_slots_but_not_the_session_s() -> None:
