@@ -47,6 +47,21 @@ def test_table_cells_are_quoted_from_the_article(kb: knowledge.Knowledge) -> Non
             assert cell in article or cell.rsplit(" ", 1)[0] in article, cell
 
 
+def words(sentence: str) -> str:
+    return " ".join(re.findall(r"[a-z0-9]+", sentence.lower()))
+
+
+@pytest.mark.parametrize("dimension", knowledge.DIMENSIONS)
+@pytest.mark.parametrize("pole", knowledge.POLES)
+def test_the_point_after_a_finding_adds_to_the_table(kb: knowledge.Knowledge, dimension: str,
+                                                     pole: str) -> None:
+    """A first finding quotes the table cell, then the first article point: that point must
+    not say the cell again (it did, for five sides, in the same three-message answer)."""
+    first = kb.talk[dimension].pole(pole).article_points[0].text
+    assert not first.startswith("The article's table"), first
+    assert words(kb.dimension(dimension).pole(pole).table_cell) not in words(first), first
+
+
 def test_sections_name_real_article_headings(kb: knowledge.Knowledge) -> None:
     headings = {"What is interdependency?", "What is codependency and what makes it unhealthy?",
                 "A need to be needed", "Helping vs. enabling", "Interdependency encourages growth",
