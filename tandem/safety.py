@@ -900,10 +900,10 @@ def combine(results: Sequence[Risk]) -> Risk:
 # the most recall with at most 3% false alarms on the look-alikes and none on the
 # situations, ties to the higher thresholds. With the sixth part no grid point keeps to 3%
 # (its look-alikes draw the model's alarms: toddlers, colic, a game's "I'm gonna kill
-# you"), so the rule's fallback cap of 5% chose these: dev recall 678/724 (imminent
-# 278/287), look-alike alarms 21/441. A 10% cap would reach 694/724 (imminent 283/287)
-# with 44.
-CRISIS_THRESHOLDS = {"self_harm": 0.7, "abuse": 0.75, "child": 0.7}
+# you"), so the rule's fallback cap of 5% chose these, on the model trained with the round-8
+# crisis lines and the polite look-alikes: dev recall 685/724 (imminent 279/287),
+# look-alike alarms 21/441. A 10% cap would reach 695/724 (imminent 283/287) with 43.
+CRISIS_THRESHOLDS = {"self_harm": 0.65, "abuse": 0.7, "child": 0.8}
 CRISIS_TOP_K = 3
 
 

@@ -16,16 +16,15 @@ from tests.servers import MODEL
 pytestmark = pytest.mark.slow  # needs the trained model
 
 # Targets (issue 12): imminent recall 100%, overall recall at least 97%, look-alike false
-# alarms at most 5%, situation false alarms at most 0.5%. Measured on 2026-12-02 with the
-# round-7 crisis data, the lexicon of that day (after the sixth dev part) and the crisis
+# alarms at most 5%, situation false alarms at most 0.5%. Measured on 2026-12-03 with the
+# round-8 crisis data and the polite look-alikes, the lexicon of that day and the crisis
 # thresholds chosen on the six dev sets (the rule's 5% fallback cap on dev look-alike
-# alarms): imminent 58/60 (96.7%), overall 163/170 (95.9%), look-alikes 3/80 (3.8%),
+# alarms): imminent 58/60 (96.7%), overall 164/170 (96.5%), look-alikes 4/80 (5.0%),
 # situations 1/486 (0.2%). The two recall targets are NOT met; their floors are the
-# measured values less two messages (fine-tuning on CPU is not bit-for-bit repeatable, so a
-# fresh `make train` can move a borderline message), so a regression fails while the
-# shortfall stays visible (bench/results/safety.md). The false-alarm targets are met and
-# are the ceilings.
-FLOORS = {"recall_imminent": 56 / 60, "recall": 161 / 170}
+# measured values less two messages (a fresh `make train` can move a borderline message),
+# so a regression fails while the shortfall stays visible (bench/results/safety.md). The
+# false-alarm targets are met (the look-alikes exactly) and are the ceilings.
+FLOORS = {"recall_imminent": 56 / 60, "recall": 162 / 170}
 CEILINGS = {"false_alarms_lookalikes": GATE_LOOKALIKE_ALARMS, "false_alarms_situations": 0.005}
 
 
