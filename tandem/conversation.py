@@ -213,6 +213,8 @@ def why(kb: Knowledge, finding: Finding, evidence: str, memory: Memory,
         question: str = "") -> Say:
     """Which of the person's words led to the reading; then the idea behind the row.
 
+    With no cue words to name, the first answer quotes the message with the idea at once.
+
     "Why is that a problem? She's my mum" asks something else first: whether closeness
     to family can be the problem. The answer to that comes once, before the usual steps.
     """
@@ -221,23 +223,29 @@ def why(kb: Knowledge, finding: Finding, evidence: str, memory: Memory,
     values = {"dimension_name": dimension.name, "pole_phrase": kb.pole_phrases[finding.pole],
               "table_cell": dimension.pole(finding.pole).table_cell}
     relation = named_relation(question)
-    concept = kb.concepts["who_can_be_codependent"]
+    closeness = kb.concepts["who_can_be_codependent"]
     if (finding.pole == "codependent" and relation is not None
-            and memory.first_time(f"concept:{concept.key}")):
+            and memory.first_time(f"concept:{closeness.key}")):
         return Say("utter_why_close_to_them", {**values, "person": person(kb, relation),
-                                               "concept_answer": concept.answer,
+                                               "concept_answer": closeness.answer,
                                                "citation": memory.citation(kb)})
     step = memory.take(row_key("why", finding), 2)
+    concept = kb.concepts[dimension.related_concept]
     if step == 0:
         cues = matched_cues(talk, evidence)
         if evidence and cues:
             return Say("utter_why_words", {**values, "quote": text.short_quote(evidence),
                                            "cues": ", ".join(f'"{c}"' for c in cues[:3])})
+        if evidence and memory.first_time(f"concept:{concept.key}"):
+            # No cue words to point at: the reading rests on the whole message, so the
+            # answer to "why?" is why the row matters, not the row named again.
+            return Say("utter_why_quote_idea", {**values, "quote": text.short_quote(evidence),
+                                                "concept_answer": concept.answer,
+                                                "citation": memory.citation(kb)})
         if evidence:
             return Say("utter_why_quote", {**values, "quote": text.short_quote(evidence)})
         return Say("utter_why_row", values)
     if step == 1:
-        concept = kb.concepts[dimension.related_concept]
         if memory.first_time(f"concept:{concept.key}"):
             return Say("utter_why_idea", {"concept_answer": concept.answer,
                                           "citation": memory.citation(kb)})

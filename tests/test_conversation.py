@@ -109,7 +109,17 @@ def test_why_quotes_the_words_that_led_there(sentence: str, cues: Optional[List[
         assert said.response == "utter_why_words"
         assert all(cue in said.values["cues"] for cue in cues)
     else:
-        assert said.response == "utter_why_quote"
+        # No words to point at: the message with the idea behind the row.
+        assert said.response == "utter_why_quote_idea"
+        assert said.values["concept_answer"]
+
+
+def test_why_gives_the_idea_once() -> None:
+    """Given with the quote when no cue words matched, the idea is not the second step too."""
+    memory = Memory()
+    steps = [conversation.why(KB, GIVING, "we went to the cinema", memory).response
+             for _ in range(3)]
+    assert steps == ["utter_why_quote_idea", "utter_why_said_all", "utter_why_said_all"]
 
 
 @pytest.mark.parametrize("question, person", [
@@ -123,7 +133,7 @@ def test_why_about_someone_close_answers_that_first(question: str, person: str) 
     assert first.values["person"] == person
     assert "spouse, parent, child" in first.values["concept_answer"]
     again = conversation.why(KB, GIVING, "I do everything for her", memory, question=question)
-    assert again.response in {"utter_why_words", "utter_why_quote"}
+    assert again.response in {"utter_why_words", "utter_why_quote_idea"}
 
 
 @pytest.mark.parametrize("pole, question", [
@@ -133,7 +143,7 @@ def test_why_about_someone_close_answers_that_first(question: str, person: str) 
 def test_why_without_someone_close_keeps_the_usual_steps(pole: str, question: str) -> None:
     said = conversation.why(KB, Finding(pole, "give_and_take"), "we went to the cinema",
                             Memory(), question=question)
-    assert said.response == "utter_why_quote"
+    assert said.response == "utter_why_quote_idea"
 
 
 @pytest.mark.parametrize("typed, expected", [

@@ -32,7 +32,7 @@ FINDING_REPLY = ["utter_reflection", "utter_pattern", "utter_point_codependent"]
 # Replies that explain a pattern or give advice: never while `risk` is abuse.
 ADVICE = {"utter_reflection", "utter_pattern", "utter_pattern_again_short",
           "utter_point_codependent", "utter_point_interdependent", "utter_why_words",
-          "utter_why_quote", "utter_why_idea", "utter_try_codependent_0",
+          "utter_why_quote", "utter_why_quote_idea", "utter_why_idea", "utter_try_codependent_0",
           "utter_try_codependent_1", "utter_healthy_side", "utter_tell_me_more",
           "utter_ask_which_fits", "utter_ask_clarify", "utter_open_question",
           "utter_ask_helpful", "utter_several_patterns", "utter_several_summary_codependent",
