@@ -189,7 +189,8 @@ def explain_several(kb: Knowledge, evidence: Sequence[Evidence], about: str,
     intro = "utter_long_focus" if long_message else "utter_several_patterns"
     return [
         Say(intro, {"count": len(evidence), "lines": pattern_lines(kb, evidence, about)}),
-        Say(f"utter_several_summary_{overall_pattern(findings)}",
+        # Said again in a session, the summary is a short second wording, not the paragraph.
+        Say(fresh(memory, f"utter_several_summary_{overall_pattern(findings)}", variants=2),
             {"citation": memory.citation(kb)}),
     ]
 

@@ -71,6 +71,18 @@ def test_several_patterns_are_one_line_each_then_the_quick_replies() -> None:
     assert reply[0].values["lines"].count("\n") == 1
 
 
+@pytest.mark.parametrize("second_pole", ["interdependent", "codependent"])
+def test_a_second_summary_of_the_same_kind_is_short(second_pole: str) -> None:
+    """Two healthy two-pattern messages in a row got the same summary paragraph twice."""
+    memory = Memory()
+    pair = [Evidence(Finding(second_pole, "identity"), "we each have our friends"),
+            Evidence(Finding(second_pole, "honesty"), "we own our mistakes")]
+    first = conversation.explain(KB, pair, "self", "", memory)
+    again = conversation.explain(KB, pair[::-1], "self", "", memory)
+    assert first[1].response == f"utter_several_summary_{second_pole}"
+    assert again[1].response == f"utter_several_summary_{second_pole}_1"
+
+
 def test_a_long_message_says_what_it_focused_on() -> None:
     reply = conversation.explain(KB, [Evidence(GIVING, "I pay for everything")], "self", "",
                                  Memory(), long_message=True)

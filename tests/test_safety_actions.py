@@ -36,7 +36,9 @@ ADVICE = {"utter_reflection", "utter_pattern", "utter_pattern_again_short",
           "utter_try_codependent_1", "utter_healthy_side", "utter_tell_me_more",
           "utter_ask_which_fits", "utter_ask_clarify", "utter_open_question",
           "utter_ask_helpful", "utter_several_patterns", "utter_several_summary_codependent",
-          "utter_several_summary_interdependent", "utter_several_summary_mixed"}
+          "utter_several_summary_interdependent", "utter_several_summary_mixed",
+          "utter_several_summary_codependent_1", "utter_several_summary_interdependent_1",
+          "utter_several_summary_mixed_1"}
 ABUSE_AWARE = ["utter_abuse_aware", "utter_safety_abuse_resources"]
 ABUSE_AWARE_QUESTION = ["utter_abuse_aware_question", "utter_safety_abuse_resources"]
 # What a message that got only a safety reply sets (the per-message analysis slots).
