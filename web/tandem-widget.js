@@ -181,8 +181,8 @@
     title: "Tandem",
     subtitle: "Educational, not therapy",
     // The widget always sends initPayload when the chat first opens; without one it sends an
-    // empty message, which Tandem answers with "I didn't catch anything". /greet gives the
-    // introduction (action_session_start) followed by a short greeting.
+    // empty message, which Tandem answers with "I didn't catch anything". /greet opens the
+    // session and gets the introduction (action_session_start), which is the greeting.
     initPayload: "/greet",
     inputTextFieldHint: "Describe what happens in your relationship...",
     // "local": the conversation and its session id survive a page reload (and browser restart).
