@@ -207,9 +207,10 @@ _SELF_HARM_INDIRECT = [
     r"wasn'?t (?:here|around)|weren'?t (?:here|around)|was gone|were gone|died|was dead)\b",
     r"\btired of (?:being (?:a person|me|here|alive)|existing)\b",
     r"\b(?:go to )?sleep and not (?:come back|wake up)\b",
-    # "Bit" the verb, not the noun: "he could do a wee bit himself".
-    r"\b(?:punch|hit|slap|(?<!\ba )(?<!\bwee )(?<!\blittle )(?<!\btiny )bit|bite|scratch|burn)"
-    r"(?:es|s|ed|ing)? (?:my ?self|him ?self|her ?self)\b",
+    r"\b(?:punch|hit|slap|bite|scratch|burn)(?:es|s|ed|ing)? (?:my ?self|him ?self|her ?self)\b",
+    # "Bit" the verb, after its subject, not the noun: "he could do a wee bit himself",
+    # "I'd rather do my bit myself".
+    r"\b(?:i|he|she|they|you|we)(?: \w+)? bit (?:my ?self|him ?self|her ?self)\b",
     r"\b(?:till|until) (?:it|my \w+) bleeds?\b",
     r"\b(?:keep|kept|have|carry|hide) a (?:blade|razor)\b",
     r"\bgoogl\w* (?:how|whether|if|what) (?:\w+ ){0,6}(?:drown|overdose|lethal|hang|bleed out|die)\w*",
