@@ -214,7 +214,8 @@ def why(kb: Knowledge, finding: Finding, evidence: str, memory: Memory,
         question: str = "") -> Say:
     """Which of the person's words led to the reading; then the idea behind the row.
 
-    With no cue words to name, the first answer quotes the message with the idea at once.
+    With no cue words to name, a codependent reading's first answer quotes the message with
+    the idea at once.
 
     "Why is that a problem? She's my mum" asks something else first: whether closeness
     to family can be the problem. The answer to that comes once, before the usual steps.
@@ -237,9 +238,11 @@ def why(kb: Knowledge, finding: Finding, evidence: str, memory: Memory,
         if evidence and cues:
             return Say("utter_why_words", {**values, "quote": text.short_quote(evidence),
                                            "cues": ", ".join(f'"{c}"' for c in cues[:3])})
-        if evidence and memory.first_time(f"concept:{concept.key}"):
+        if (evidence and finding.pole == "codependent"
+                and memory.first_time(f"concept:{concept.key}")):
             # No cue words to point at: the reading rests on the whole message, so the
-            # answer to "why?" is why the row matters, not the row named again.
+            # answer to "why?" is why the row matters, not the row named again. (The idea
+            # explains the codependent side; a healthy reading needs no defending.)
             return Say("utter_why_quote_idea", {**values, "quote": text.short_quote(evidence),
                                                 "concept_answer": concept.answer,
                                                 "citation": memory.citation(kb)})
