@@ -299,6 +299,8 @@ class ActionSessionStart(Action):
 
 def first_message_of_session(tracker: Tracker) -> bool:
     """True when the latest message is the person's first since the session started."""
+    # The events are trimmed to the latest ten turns (patches/action_server.py), so
+    # session_started may be missing; then the window holds several messages anyway.
     messages = 0
     for event in reversed(tracker.events):
         if event.get("event") == "session_started":

@@ -7,7 +7,15 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.actions import clarification_buttons, danger_aware_reply, offer_stands, profiles
-from actions.common import latest_intent, memory, remembered_risk, said, say, utter_fresh
+from actions.common import (
+    latest_intent,
+    memory,
+    previous_user_message,
+    remembered_risk,
+    said,
+    say,
+    utter_fresh,
+)
 from actions.follow_ups import answer_follow_up, finding_or_ask, latest_finding
 from tandem import conversation
 from tandem.vocabulary import (
@@ -30,17 +38,6 @@ def abuse_known(dispatcher: CollectingDispatcher, tracker: Tracker
         what_to_do = latest_intent(tracker) == "ask_what_to_do"
         return danger_aware_reply(dispatcher, tracker, "abuse", question=True,
                                   what_to_do=what_to_do)
-    return None
-
-
-def previous_user_timestamp(tracker: Tracker) -> Optional[float]:
-    """When the person sent the message before this one (the one being corrected)."""
-    seen_latest = False
-    for event in reversed(tracker.events):
-        if event.get("event") == "user":
-            if seen_latest:
-                return event.get("timestamp")
-            seen_latest = True
     return None
 
 
@@ -141,7 +138,8 @@ class ActionCorrectFinding(Action):
         return [
             SlotSet(CANDIDATES, [f.key for f in alternatives] or [finding.key]),
             SlotSet(CORRECTING, {"finding": finding.key,
-                                 "message_timestamp": previous_user_timestamp(tracker)}),
+                                 "message_timestamp": (previous_user_message(tracker)
+                                                       or {}).get("timestamp")}),
         ]
 
 
