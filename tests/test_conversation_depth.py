@@ -235,6 +235,17 @@ async def test_that_is_not_it_to_a_clarifying_question_is_none_of_these(
     assert responses(dispatcher) == ["utter_deny_ack"]
 
 
+async def test_a_correction_remembers_which_message_it_corrects(make_tracker, domain) -> None:
+    """The correction is stored against the message before "that's not it", by its time."""
+    tracker = followup(make_tracker, "correct_finding", ["codependent:helping"],
+                       last_alternatives=["codependent:honesty", "codependent:security"])
+    tracker.events = [{"event": "user", "text": "I cover his shifts", "timestamp": 41.0},
+                      {"event": "bot", "text": "That sounds like ..."},
+                      {"event": "user", "text": "that's not it", "timestamp": 42.0}]
+    events = slots(await run(ActionCorrectFinding(), CollectingDispatcher(), tracker, domain))
+    assert events["correcting"]["message_timestamp"] == 41.0
+
+
 async def test_that_is_not_it_offers_alternatives_and_the_pick_is_recorded(
         make_tracker, domain, profile_store: ProfileStore) -> None:
     asked = CollectingDispatcher()
