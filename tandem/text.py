@@ -7,7 +7,7 @@ negation features agree.
 
 import re
 from functools import lru_cache
-from typing import Any, List, Optional
+from typing import Any, List, Optional, Tuple
 
 
 from tandem import settings
@@ -207,34 +207,57 @@ def input_issue(message: Optional[str], max_chars: int) -> Optional[str]:
 
 
 # "I used to ..., now I ...": what is true now decides the pole, so the classifier also reads
-# the present part on its own (components/intent_classifier.py).
+# the present part on its own (components/intent_classifier.py). Either order is common
+# ("these days I ..., back in uni I ..."), so clauses end at every comma as well.
 _PAST_MARKER = re.compile(
-    r"\b(?:used to|use to|back then|years ago|last (?:year|time)|in the past|at (?:1\d|2\d|3\d)\b|"
-    r"was forever|were forever|i'?d have|would always|before (?:the|we|i|she|he|they|that)\b|"
-    r"before,)")
+    r"\b(?:used to|use to|back (?:then|when)|back in (?:the day|uni|school|college|high school|"
+    r"(?:first|second|third) year|\d{4}|my|our|those)|\w+ ago\b|last (?:year|time)|in the past|"
+    r"at (?:1\d|2\d|3\d)\b|was forever|were forever|i'?d have|would always|"
+    r"before (?:the|we|i|she|he|they|that|his|her|my|our|their)\b|before,|early on|"
+    r"early in|at (?:first|the start|the beginning)|in the beginning|growing up|"
+    r"when (?:we|i|she|he|they) first|(?:that|the) (?:whole )?first (?:year|month|few)|"
+    r"when i was (?:single|younger|little|a kid|at (?:uni|school|college)))")
 _NOW_MARKER = (r"(?:now|nowadays|these days|lately|recently|this (?:year|time|week|month|"
                r"semester|summer|winter|spring)|since\b|any ?more|no longer|finally|"
+               r"rn\b|right now|at the moment|"
                r"(?:i'?ve|he'?s|she'?s|they'?ve|we'?ve) (?:started|stopped|begun|learned|learnt))")
 _NOW = re.compile(rf"\b{_NOW_MARKER}")
-# Clauses end at sentence punctuation, at "but", and before a comma's "now"/"these days".
-_CLAUSE_END = re.compile(rf"[.;!?\n]+|\bbut\b|,\s*(?:and\s+|so\s+)?(?={_NOW_MARKER})")
+# Clauses end at sentence punctuation, at "but" and at commas (", and now" keeps its "now"
+# at the clause's start).
+_CLAUSE_END = re.compile(rf"[.;!?\n]+|\bbut\b|,\s*(?:and\s+|so\s+)?(?={_NOW_MARKER})|,")
+# Chat openers before a clause's real start ("tbh i don't ... anymore").
+_OPENER = re.compile(r"(?:(?:and|so|but|though|like|tbh|honestly|ok|okay)\s+)+")
+# "I used to panic when she was late, not anymore. I just figure she's busy": a bare "not
+# anymore" turns to now, but says nothing about now itself, so it is not read as now.
+_BARE_TURN = re.compile(r"(?:(?:and|but|so)\s+)?(?:(?:not|no) (?:any ?more|longer)|no more)")
 
 
-def present_part(message: str) -> Optional[str]:
-    """The clauses about now of a message that contrasts then and now, else None.
+def _clause_spans(lowered: str) -> List[Tuple[int, int]]:
+    """(start, end) of each non-empty clause of a normalised message."""
+    spans, start = [], 0
+    for end_match in [*_CLAUSE_END.finditer(lowered), None]:
+        end = end_match.start() if end_match else len(lowered)
+        piece = lowered[start:end]
+        stripped = piece.strip(" ,")
+        if stripped:
+            offset = start + piece.index(stripped)
+            spans.append((offset, offset + len(stripped)))
+        if end_match:
+            start = end_match.end()
+    return spans
 
-    "we used to split everything. now i do literally everything for her" -> "now i do
-    literally everything for her". A message opening with a clause about now ("since the
-    baby I do nights ... my wife used to trade off") keeps it; clauses with no marker follow
-    the clause before them.
-    """
+
+def _present_spans(message: str) -> Optional[List[Tuple[int, int]]]:
+    """Spans of the runs of clauses about now, if the message contrasts then and now."""
     lowered = normalise(message or "")
-    clauses = [c.strip(" ,") for c in _CLAUSE_END.split(lowered) if c and c.strip(" ,")]
-    if len(clauses) < 2:
+    spans = _clause_spans(lowered)
+    if len(spans) < 2:
         return None
     tags: List[str] = []
-    for clause in clauses:
-        if _PAST_MARKER.search(clause) and not _NOW.match(clause):
+    for start, end in spans:
+        clause = lowered[start:end]
+        opening = _OPENER.sub("", clause[:40], count=1) + clause[40:]
+        if _PAST_MARKER.search(clause) and not _NOW.match(opening):
             tags.append("past")
         elif _NOW.search(clause):
             tags.append("now")
@@ -246,25 +269,42 @@ def present_part(message: str) -> Optional[str]:
         # "my whole night was ruined. now i can feel bad for him": a clause opening with a
         # marker of now after other clauses turns what came before into the past.
         first_now = tags.index("now")
-        if first_now == 0 or not _NOW.match(clauses[first_now]):
+        start, end = spans[first_now]
+        if first_now == 0 or not _NOW.match(_OPENER.sub("", lowered[start:end], count=1)):
             return None
-    present = [c for c, tag in zip(clauses, tags, strict=True) if tag == "now"]
-    return ". ".join(present)
+    runs: List[Tuple[int, int]] = []
+    in_run = False
+    for (start, end), tag in zip(spans, tags, strict=True):
+        if tag != "now" or _BARE_TURN.fullmatch(lowered[start:end]):
+            in_run = False
+        elif in_run:
+            runs[-1] = (runs[-1][0], end)
+        else:
+            runs.append((start, end))
+            in_run = True
+    return runs or None
+
+
+def present_part(message: str) -> Optional[str]:
+    """The clauses about now of a message that contrasts then and now, else None.
+
+    "we used to split everything. now i do literally everything for her" -> "now i do
+    literally everything for her". A message opening with a clause about now ("since the
+    baby I do nights ... my wife used to trade off") keeps it; clauses with no marker follow
+    the clause before them.
+    """
+    runs = _present_spans(message)
+    if runs is None:
+        return None
+    lowered = normalise(message)
+    return ". ".join(lowered[start:end] for start, end in runs)
 
 
 def present_quote(message: str) -> Optional[str]:
     """`present_part` in the person's own spelling and case, for quoting back to them."""
-    part = present_part(message)
-    if part is None:
+    runs = _present_spans(message)
+    if runs is None:
         return None
-    lowered = normalise(message)
-    if len(lowered) != len(message):  # a letter whose lower case is longer: quote as read
-        return part
-    spans, start = [], 0
-    for clause in part.split(". "):
-        found = lowered.find(clause, start)
-        if found < 0:
-            return part
-        spans.append(message[found:found + len(clause)])
-        start = found + len(clause)
-    return ". ".join(spans)
+    if len(normalise(message)) != len(message):  # a letter whose lower case is longer
+        return present_part(message)
+    return ". ".join(message[start:end] for start, end in runs)

@@ -90,6 +90,18 @@ def test_hedged_question(message: str, hedged: bool) -> None:
      "a break", "since the baby i do every night. now i never get a break"),
     ("if he came home in a mood my whole night was ruined. now i can feel bad for him without "
      "it becoming mine", "now i can feel bad for him without it becoming mine"),
+    # Now first, then the past; commas end clauses too.
+    ("nowadays i pay all her bills for her, back then she sorted her own",
+     "nowadays i pay all her bills for her"),
+    ("tbh i dont freak out anymore when he goes quiet, a year ago id spiral",
+     "tbh i dont freak out anymore when he goes quiet"),
+    ("these days I dress, talk and vote the way his family expects. back in uni I knew my mind",
+     "these days i dress, talk and vote the way his family expects"),
+    # A bare "not anymore" turns to now without saying anything about it.
+    ("used to panic when she was late texting back, not anymore. I just figure she's busy",
+     "i just figure she's busy"),
+    # "move back in" is not "back in uni"; "we're fine now" alone is no contrast.
+    ("She asked to move back in. I said no, she was put out, and we're fine now", None),
     # No contrast between then and now: the whole message is read as it is.
     ("since he lost his job I pay for everything", None),
     ("I do everything for him and he never says thanks. He's always been like that", None),
@@ -107,6 +119,8 @@ def test_present_part(message: str, present: Optional[str]) -> None:
      "a break", "Since the baby I do every night. now I never get a break"),
     ("We used to split everything. Now I’m the one paying", "Now I’m the one paying"),
     ("I do everything for him and he never says thanks", None),
+    ("Nowadays I do ALL his paperwork, back then he did his own",
+     "Nowadays I do ALL his paperwork"),
 ])
 def test_present_quote_keeps_the_persons_spelling(message: str, quote: Optional[str]) -> None:
     assert text.present_quote(message) == quote
