@@ -636,9 +636,10 @@ _PAST = re.compile(
     r"(?:\d+|many|ten|twenty) years (?:behind me|clean|sober)|as a (?:teenager|kid|child)|"
     r"growing up|in (?:19|20)\d\d|when (?:i|we) (?:was|were) (?:a kid|kids|little|young|at school|"
     r"a teenager|teenagers|1\d|[2-9]\d)|used to|in the past|after my divorce|at (?:1[0-9]|2[0-9])|"
-    r"(?:back )?at (?:uni|school|college)|when i was (?:a kid|little|younger))\b")
+    r"(?:back )?at (?:uni|school|college)|when i was (?:a kid|little|younger)|"
+    r"(?:\d+|two|three|four|five|six|seven|eight|nine|ten|twenty) years since (?:my|i))\b")
 _RESOLVED = re.compile(
-    r"\b(?:sober|apologi[sz]ed|we'?re (?:close|good|fine|okay|ok)|good place|different place|"
+    r"\b(?:sober|(?:clean|sober)(?:,| and| now)|got my own (?:place|flat|home)|apologi[sz]ed|we'?re (?:close|good|fine|okay|ok)|good place|different place|"
     r"behind me|rebuilt|not for years|court order|lives abroad|moved on|healed|owns what|"
     r"made amends|clean for|(?:\d+|many|ten|twenty) years clean|never again since|"
     r"doing (?:much )?better now|in a (?:good|better) place|on my (?:own )?terms|no contact|"
@@ -742,7 +743,13 @@ _VIOLENT_IDIOM = re.compile(
     r"\bkill (?:him|her|them|you) if (?:he|she|they|you) (?:eats?|drinks?|finish(?:es)?|nicks?|"
     r"steals?|borrows?|uses?) my\b|\b(?:sparring|boxing|gloves on|"
     r"martial arts|karate|judo|kickboxing|tackle|pocket ?knife|pen ?knife|swiss army|scouts?|"
-    r"whittl\w*|knife (?:set|block|skills|sharpener)|sharpen\w* (?:a |the |my |your )?(?:kitchen )?(?:knife|knives))\b|\b(?:toddler|baby|little one|\d ?(?:yo|year old)) (?:has )?(?:started |keeps |is |"
+    r"whittl\w*|knife (?:set|block|skills|sharpener)|"
+    # Kitchen and outdoor knives as tools ("a good knife for chopping onions"), unless the
+    # sentence goes on to a person ("sharpened the knife and stared at me").
+    r"(?:sharpen\w* (?:a |the |my |your )?(?:kitchen |chef'?s |new |old )?(?:knife|knives)|"
+    r"knife (?:\w+ ){0,2}(?:for|to use for) (?:chopping|cutting|slicing|dicing|peeling|filleting|carving)|"
+    r"difference between (?:a|an) \w+ knife and)\b(?![^.!?]*\b(?:me|my|us|him|her|them|held|point\w*|wav\w*|came at|kill\w*|"
+    r"hurt\w*|stab\w*|threat\w*|star(?:e|ed|ing)|glar\w*)\b))\b|\b(?:toddler|baby|little one|\d ?(?:yo|year old)) (?:has )?(?:started |keeps |is |"
     r"has been )?(?:hitting|biting|kicking|hits|bites|kicks)\b|\bstab\w* (?:me|him|her|us|them) in the back\b")
 # ...and a counterfactual past ("years ago I'd have hurt myself over this").
 _SELF_HARM_IDIOM = re.compile(r"\boverdos\w* on (?:chocolate|sugar|caffeine|coffee|netflix|tv|"

@@ -296,6 +296,7 @@ def test_kind_and_level(text: str, kind: str, level: str) -> None:
     "years ago he beat me and i got out, and now he's found me and he's outside my flat",
     "he used to hit me and i got out, but lately he threatens to take the kids",
     "he used to threaten me years ago and I moved on, but now he threatens my sister",
+    "two years since my last overdose, clean, but I've started saving my pills again",
 ])
 def test_past_harm_that_is_back_still_alarms(message: str) -> None:
     assert safety.assess(message, [], sentences=text.split_sentences(message)).at_risk
@@ -369,10 +370,24 @@ def test_past_harm_that_is_back_still_alarms(message: str) -> None:
     "my anxiety made me quit my job last year and I'm retraining now",
     "sometimes I worry no one else would want me if we split up",
     "he's got a knife set for his birthday and won't stop chopping things",
+    "which knife is best for filleting a salmon, the long thin one?",
+    "how do you sharpen a chef's knife without one of those steel rods",
+    "is there much difference between a paring knife and a utility knife",
+    "eight years since I last self harmed. clean and sober now, got my own flat",
     "my daughter is 24 and meeting a guy she's been chatting to online, I'm nervous for her",
 ])
 def test_look_alikes_do_not_alarm(text: str) -> None:
     assert not safety.assess(text, [], sentences=[text]).at_risk
+
+
+@pytest.mark.parametrize("text", [
+    "he sharpened the knife and stared at me all through dinner",
+    "he keeps sharpening his knife and telling me I'll be sorry",
+    "she asked me which knife is best for cutting and then held it to my throat",
+])
+def test_a_knife_as_a_tool_still_alarms_when_turned_on_a_person(text: str) -> None:
+    assert safety.assess(text, [], sentences=[text]).at_risk
+
 
 
 def test_kindless_danger_has_a_level_but_no_kind_from_the_model() -> None:
@@ -385,3 +400,14 @@ def test_entities_carry_the_verdict() -> None:
         {"entity": "risk_kind", "value": "self_harm"},
         {"entity": "risk_level", "value": "imminent"}]
     assert safety.NO_RISK.entities() == []
+
+
+def test_the_level_rule_weighs_a_missed_emergency_more_than_an_over_escalation() -> None:
+    from bench.safety import MISSED_IMMINENT_COST, RiskExample, level_cost
+
+    imminent = RiskExample("the pills are in my hand", "self_harm", "imminent")
+    concern = RiskExample("i wish i could just disappear", "self_harm", "concern")
+    read_as = lambda level: safety.Risk("self_harm", level)  # noqa: E731
+    missed = [(imminent, read_as("concern")), (concern, read_as("concern"))]
+    escalated = [(imminent, read_as("imminent")), (concern, read_as("imminent"))]
+    assert level_cost(missed) == MISSED_IMMINENT_COST > level_cost(escalated) == 1
