@@ -75,15 +75,17 @@ async def remember(tracker: Tracker, keys: Sequence[str], pattern: Optional[str]
 async def report(dispatcher: CollectingDispatcher, tracker: Tracker,
                  evidence: Sequence[analysis.Evidence], about: str = "self",
                  ranking: Sequence[Dict[str, Any]] = (), message: str = "",
-                 long_message: bool = False, opener: Optional[str] = None) -> List[EventType]:
+                 long_message: bool = False, opener: Optional[str] = None,
+                 names_from: Optional[str] = None) -> List[EventType]:
     """Explains the findings in at most three messages and keeps them for follow-ups.
 
-    `opener` is a response said in place of the reflection (tandem.conversation.explain_one).
+    `opener` is a response said in place of the reflection (tandem.conversation.explain_one);
+    `names_from` the words whose "my sister" the reply names, if not the message's own.
     """
     findings = [e.finding for e in evidence]
     remembered = memory(tracker)
-    say(dispatcher, conversation.explain(knowledge.get(), evidence, about, message, remembered,
-                                         long_message, opener))
+    say(dispatcher, conversation.explain(knowledge.get(), evidence, about, names_from or message,
+                                         remembered, long_message, opener))
     await remember(tracker, [f.key for f in findings], analysis.overall_pattern(findings))
     others = analysis.alternatives(ranking, exclude=[f.dimension for f in findings])
     return analysis_slots(findings, about=about) + said(remembered) + [
@@ -177,11 +179,17 @@ async def analyze(dispatcher: CollectingDispatcher, tracker: Tracker, message: s
         # "What else? He gets upset whenever I suggest anything": a follow-up with a reason.
         return analysis_slots() + answer_follow_up(dispatcher, tracker, follow_up, row)
     about = analysis.whose_pattern(message)
+    names_from = message
+    if tracker.get_slot(CORRECTING) and not analysis.named_relation(message):
+        # Retold after "that's not it", the words often name no one ("I just can't say no"):
+        # the reply still speaks of the person named in the message being corrected.
+        names_from = str(tracker.get_slot(LAST_EVIDENCE) or message)
     long_message = len(message) > LONG_MESSAGE_CHARS
     several = analysis.sentence_findings(sentence_rankings, ranking,
                                          at_least=1 if long_message else 2)
     if several:
-        return await report(dispatcher, tracker, several, about, ranking, message, long_message)
+        return await report(dispatcher, tracker, several, about, ranking, message, long_message,
+                            names_from=names_from)
     decision = analysis.decide(ranking, words=text.word_count(message))
     if decision.findings:
         # "I used to ..., now ...": the reading rests on what is true now, so "Why?" quotes that.
@@ -190,7 +198,7 @@ async def analyze(dispatcher: CollectingDispatcher, tracker: Tracker, message: s
         # "Is it bad that I ...?" is answered first: depending on others is normal.
         opener = "utter_hedged_answer" if text.is_hedged_question(message) else None
         return await report(dispatcher, tracker, evidence, about, ranking, message,
-                            opener=opener)
+                            opener=opener, names_from=names_from)
     if risk or negated:
         # Nothing to explain, and danger is in the air: never a menu of dimensions.
         if risk:

@@ -271,6 +271,22 @@ async def test_that_is_not_it_offers_alternatives_and_the_pick_is_recorded(
                                                             "codependent:honesty")
 
 
+async def test_a_retelling_after_a_correction_still_names_the_person(make_tracker, domain
+                                                                      ) -> None:
+    """"I just can't say no" after "that's not it" is about the boyfriend named before."""
+    intent = "situation_codependent_boundaries"
+    tracker = make_tracker("i just cant say no, even when i'm exhausted", intent, 0.9,
+                           ranking((intent, 0.9), ("greet", 0.1)),
+                           slots={"correcting": {"finding": "codependent:identity"},
+                                  "last_evidence": "I always cancel my own plans when my "
+                                                   "boyfriend wants to hang out"})
+    dispatcher = CollectingDispatcher()
+    await run(ActionAnalyzeSituation(), dispatcher, tracker, domain)
+    reflection = dispatcher.messages[0]
+    assert reflection["response"] == "utter_reflection"
+    assert "your boyfriend" in reflection["reflection"]
+
+
 @pytest.mark.parametrize("intent, helpful, response", [
     ("feedback_helpful", True, "utter_feedback_thanks"),
     ("feedback_not_helpful", False, "utter_feedback_sorry")])
