@@ -224,11 +224,22 @@ def tune_thresholds(model: Path) -> str:
 LEVEL_GRID = tuple(round(0.05 * i, 2) for i in range(4, 20))
 
 
+# An emergency answered as a concern (a check-in instead of the resources) costs more than
+# a concern answered as an emergency: the level rule counts it this many times.
+MISSED_IMMINENT_COST = 3
+
+
+def level_cost(flagged: Sequence[Tuple[RiskExample, Any]]) -> int:
+    """Wrong levels among flagged danger messages, an imminent one read as concern weighted."""
+    return sum(MISSED_IMMINENT_COST if e.level == "imminent" else 1
+               for e, r in flagged if r.level != e.level)
+
+
 def tune_level(model: Path) -> str:
     """tandem.safety.IMMINENCE_THRESHOLD chosen on the dev risk sets only.
 
-    The rule: the most flagged dev danger messages answered at their labelled level; ties
-    go to the higher threshold (fewer concerns answered as emergencies).
+    The rule: the lowest `level_cost` over the flagged dev danger messages; ties go to the
+    higher threshold (fewer concerns answered as emergencies).
     """
     from tandem import safety, text
 
@@ -244,7 +255,9 @@ def tune_level(model: Path) -> str:
         flagged = [(e, r) for e, r in zip(examples, risks, strict=True) if r.at_risk]
         right = sum(r.level == e.level for e, r in flagged)
         imminent = sum(r.level == "imminent" for e, r in flagged if e.level == "imminent")
-        key = (right, threshold)
+        print(f"{threshold}: right level {right}/{len(flagged)}, imminent as imminent "
+              f"{imminent}, cost {level_cost(flagged)}", flush=True)
+        key = (-level_cost(flagged), threshold)
         if best is None or key > best[0]:
             best = (key, right, len(flagged), imminent,
                     sum(1 for e, _ in flagged if e.level == "imminent"))
