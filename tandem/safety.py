@@ -927,9 +927,10 @@ def model_kind(ranking: Sequence[Mapping[str, Any]]) -> Optional[str]:
 
 # Danger the lexicon reads as a concern is answered as imminent when the classifier's
 # level model (components/intent_classifier.py) gives it at least this imminence. Chosen
-# on the development risk sets by `python -m bench.safety --tune-level`: the most flagged
-# dev messages at the right level, ties going to the higher threshold: on the four dev sets
-# 363 of the 395 flagged danger messages, imminent ones answered as imminent 159/160.
+# on the six development risk sets by `python -m bench.safety --tune-level`: the fewest
+# wrong levels among flagged dev messages, an emergency answered as a concern counting
+# three times, ties to the higher threshold: 637 of the 686 flagged danger messages at the
+# right level, imminent ones answered as imminent 275/280 (0.35: 632 and 277).
 IMMINENCE_THRESHOLD = 0.4
 
 
