@@ -226,7 +226,7 @@ _NOW = re.compile(rf"\b{_NOW_MARKER}")
 # at the clause's start).
 _CLAUSE_END = re.compile(rf"[.;!?\n]+|\bbut\b|,\s*(?:and\s+|so\s+)?(?={_NOW_MARKER})|,")
 # Chat openers before a clause's real start ("tbh i don't ... anymore").
-_OPENER = re.compile(r"(?:(?:and|so|but|though|like|tbh|honestly|ok|okay)\s+)+")
+_OPENER = re.compile(r"^(?:(?:and|so|but|though|like|tbh|honestly|ok|okay)\s+)+")
 # "I used to panic when she was late, not anymore. I just figure she's busy": a bare "not
 # anymore" turns to now, but says nothing about now itself, so it is not read as now.
 _BARE_TURN = re.compile(r"(?:(?:and|but|so)\s+)?(?:(?:not|no) (?:any ?more|longer)|no more)")
@@ -256,7 +256,7 @@ def _present_spans(message: str) -> Optional[List[Tuple[int, int]]]:
     tags: List[str] = []
     for start, end in spans:
         clause = lowered[start:end]
-        opening = _OPENER.sub("", clause[:40], count=1) + clause[40:]
+        opening = _OPENER.sub("", clause)
         if _PAST_MARKER.search(clause) and not _NOW.match(opening):
             tags.append("past")
         elif _NOW.search(clause):
@@ -270,7 +270,7 @@ def _present_spans(message: str) -> Optional[List[Tuple[int, int]]]:
         # marker of now after other clauses turns what came before into the past.
         first_now = tags.index("now")
         start, end = spans[first_now]
-        if first_now == 0 or not _NOW.match(_OPENER.sub("", lowered[start:end], count=1)):
+        if first_now == 0 or not _NOW.match(_OPENER.sub("", lowered[start:end])):
             return None
     runs: List[Tuple[int, int]] = []
     in_run = False
